@@ -26,15 +26,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LMOSCoreTests", dependencies: ["LMOSCore"], resources: [.copy("Fixtures")]),
+        // Shared by the test targets: seeded random JSON values, running processes (the CLI, real peers).
+        .target(name: "LMOSTestSupport", dependencies: ["LMOSCore"], path: "Tests/LMOSTestSupport"),
+        .testTarget(
+            name: "LMOSCoreTests", dependencies: ["LMOSCore", "LMOSTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "LMOSDescriptionTests",
             dependencies: ["LMOSDescription", "LMOSCore"],
             resources: [.copy("Fixtures")]
         ),
         // Runs the built `lmos` binary as a user would.
-        .testTarget(name: "LMOSCLITests", dependencies: ["lmos", "LMOSCore"]),
+        .testTarget(name: "LMOSCLITests", dependencies: ["lmos", "LMOSCore", "LMOSTestSupport"]),
         // Interop with real peers (Python cbor2, jcs); needs python3 with those packages (scripts/test installs them).
-        .testTarget(name: "LMOSInteropTests", dependencies: ["LMOSCore", "LMOSDescription"]),
+        .testTarget(
+            name: "LMOSInteropTests", dependencies: ["LMOSCore", "LMOSDescription", "LMOSTestSupport"],
+            exclude: ["Scripts"]),
     ]
 )

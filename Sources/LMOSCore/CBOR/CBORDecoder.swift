@@ -141,7 +141,7 @@ struct CBORDecoder: ~Copyable {
             try enter(at: offset)
             defer { depth -= 1 }
             var members: [JSONObject.Member] = []
-            var seen = Set<String>()
+            var seen = Set<MemberName>()
             if let argument = try readArgument(additional, at: offset) {
                 let count = try length(argument, at: offset)
                 members.reserveCapacity(count)
@@ -172,7 +172,7 @@ struct CBORDecoder: ~Copyable {
         return false
     }
 
-    mutating func decodeMember(into members: inout [JSONObject.Member], seen: inout Set<String>) throws(CoreError) {
+    mutating func decodeMember(into members: inout [JSONObject.Member], seen: inout Set<MemberName>) throws(CoreError) {
         let keyOffset = position
         guard position < bytes.count else { throw truncated("a map key") }
         guard bytes[position] >> 5 == 3 else {
@@ -183,7 +183,7 @@ struct CBORDecoder: ~Copyable {
         guard case .string(let key) = try decodeItem() else {
             throw malformed("map key is not a text string", at: keyOffset)
         }
-        guard seen.insert(key).inserted else {
+        guard seen.insert(MemberName(key)).inserted else {
             throw malformed("duplicate map key \"\(key)\"", at: keyOffset)
         }
         let value = try decodeItem()

@@ -1,5 +1,7 @@
 /// The members of a JSON object: unique names, kept in insertion order.
 ///
+/// Names are compared by their Unicode scalars, as JSON does: `"é"` and `"e\u{301}"` are two different names.
+///
 /// Lookups are linear for small objects (the common case in descriptions) and hashed once an object grows.
 public struct JSONObject: Sendable {
     /// One `name: value` pair of an object.
@@ -11,13 +13,23 @@ public struct JSONObject: Sendable {
             self.key = key
             self.value = value
         }
+
+        /// Names compare by Unicode scalars, values as JSON values.
+        public static func == (lhs: Member, rhs: Member) -> Bool {
+            MemberName.sameScalars(lhs.key, rhs.key) && lhs.value == rhs.value
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            MemberName.hashScalars(key, into: &hasher)
+            hasher.combine(value)
+        }
     }
 
     /// Above this many members, a hash index is kept next to the ordered storage.
     static let indexThreshold = 12
 
-    @usableFromInline var storage: [Member]
-    @usableFromInline var index: [String: Int]?
+    var storage: [Member]
+    var index: [MemberName: Int]?
 
     /// An empty object.
     public init() {
@@ -39,14 +51,14 @@ public struct JSONObject: Sendable {
     }
 
     mutating func rebuildIndex() {
-        var built = [String: Int](minimumCapacity: storage.count)
-        for (position, member) in storage.enumerated() { built[member.key] = position }
+        var built = [MemberName: Int](minimumCapacity: storage.count)
+        for (position, member) in storage.enumerated() { built[MemberName(member.key)] = position }
         index = built
     }
 
     func position(of key: String) -> Int? {
-        if let index { return index[key] }
-        return storage.firstIndex { $0.key == key }
+        if let index { return index[MemberName(key)] }
+        return storage.firstIndex { MemberName.sameScalars($0.key, key) }
     }
 
     /// The number of members.
@@ -84,7 +96,7 @@ public struct JSONObject: Sendable {
             } else if let newValue {
                 storage.append(Member(key: key, value: newValue))
                 if index != nil {
-                    index?[key] = storage.count - 1
+                    index?[MemberName(key)] = storage.count - 1
                 } else if storage.count > Self.indexThreshold {
                     rebuildIndex()
                 }
@@ -122,7 +134,7 @@ extension JSONObject: Hashable {
         var sum = 0
         for member in storage {
             var memberHasher = Hasher()
-            memberHasher.combine(member.key)
+            MemberName.hashScalars(member.key, into: &memberHasher)
             memberHasher.combine(member.value)
             sum = sum &+ memberHasher.finalize()
         }

@@ -17,8 +17,12 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible, Expressi
             tokens = []
             return
         }
-        var parts = string.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        if parts.first == "" { parts.removeFirst() }
+        // Split on Unicode scalars, not Characters: a "/" followed by a combining mark is still a separator.
+        let scalars = string.unicodeScalars
+        let parts =
+            scalars.first == "/"
+            ? scalars.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { String(Substring($0)) }
+            : [string]
         tokens = parts.map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
     }
 
@@ -59,16 +63,22 @@ extension JSONValue {
 
 extension String {
     /// Replaces every occurrence of `target`; a small stand-in for Foundation's method, which LMOSCore does not import.
+    /// Matches Unicode scalars, not Characters, so a "~" or "/" followed by a combining mark is still found.
     func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
+        let pattern = Array(target.unicodeScalars)
+        let scalars = Array(unicodeScalars)
+        guard !pattern.isEmpty, scalars.count >= pattern.count else { return self }
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            if index + pattern.count <= scalars.count, scalars[index..<(index + pattern.count)].elementsEqual(pattern) {
+                result.append(contentsOf: replacement.unicodeScalars)
+                index += pattern.count
+            } else {
+                result.append(scalars[index])
+                index += 1
+            }
         }
-        result += rest
-        return result
+        return String(result)
     }
 }

@@ -113,7 +113,8 @@ extension JSONValue {
 }
 
 extension JSONValue: Equatable {
-    /// JSON equality: objects compare without regard to member order; an integer equals a double of the same value.
+    /// JSON equality: objects compare without regard to member order; an integer equals a double of the same value;
+    /// strings compare by Unicode scalars (not Swift's canonical equivalence).
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
@@ -121,7 +122,7 @@ extension JSONValue: Equatable {
         case (.integer(let a), .integer(let b)): return a == b
         case (.double(let a), .double(let b)): return a == b
         case (.integer(let a), .double(let b)), (.double(let b), .integer(let a)): return Int64(exactly: b) == a
-        case (.string(let a), .string(let b)): return a == b
+        case (.string(let a), .string(let b)): return MemberName.sameScalars(a, b)
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)): return a == b
         default: return false
@@ -137,7 +138,7 @@ extension JSONValue: Hashable {
         case .integer(let value): hasher.combine(Double(value))
         case .double(let value):
             if let exact = Int64(exactly: value) { hasher.combine(Double(exact)) } else { hasher.combine(value) }
-        case .string(let value): hasher.combine(value)
+        case .string(let value): MemberName.hashScalars(value, into: &hasher)
         case .array(let value): hasher.combine(value)
         case .object(let value): hasher.combine(value)
         }

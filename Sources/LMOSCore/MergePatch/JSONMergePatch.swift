@@ -40,7 +40,9 @@ extension JSONValue {
     /// RFC 7396 cannot express (section 1): those members are removed instead.
     public static func mergePatch(from source: JSONValue, to target: JSONValue) -> JSONValue? {
         guard case .object(let sourceObject) = source, case .object(let targetObject) = target else {
-            return source == target ? nil : target
+            // Not `source == target ? nil : target`: that ternary is typed `JSONValue`, which turns `nil` into `.null`.
+            if source == target { return nil }
+            return target
         }
         var patch = JSONObject()
         for member in sourceObject.storage where !targetObject.contains(member.key) {

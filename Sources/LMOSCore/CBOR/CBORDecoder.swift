@@ -116,14 +116,9 @@ struct CBORDecoder: ~Copyable {
             if let exact = Int64(exactly: argument) { return .integer(-1 - exact) }
             return .double(-1 - Double(argument))
         case 2:
-            let data = try readString(major: 2, additional: additional, at: offset)
-            return .string(Base64URL.encode(data))
+            return .string(Base64URL.encode(try readBytes(additional: additional, at: offset)))
         case 3:
-            let data = try readString(major: 3, additional: additional, at: offset)
-            guard let string = String(validating: data, as: UTF8.self) else {
-                throw malformed("text string is not valid UTF-8", at: offset)
-            }
-            return .string(string)
+            return .string(try readText(additional: additional, at: offset))
         case 4:
             try enter(at: offset)
             defer { depth -= 1 }
@@ -141,7 +136,7 @@ struct CBORDecoder: ~Copyable {
             try enter(at: offset)
             defer { depth -= 1 }
             var members: [JSONObject.Member] = []
-            var seen = Set<MemberName>()
+            var seen: Set<MemberName>? = nil
             if let argument = try readArgument(additional, at: offset) {
                 let count = try length(argument, at: offset)
                 members.reserveCapacity(count)
@@ -172,31 +167,54 @@ struct CBORDecoder: ~Copyable {
         return false
     }
 
-    mutating func decodeMember(into members: inout [JSONObject.Member], seen: inout Set<MemberName>) throws(CoreError) {
+    mutating func decodeMember(into members: inout [JSONObject.Member], seen: inout Set<MemberName>?) throws(CoreError) {
         let keyOffset = position
-        guard position < bytes.count else { throw truncated("a map key") }
-        guard bytes[position] >> 5 == 3 else {
+        let initial = try readByte("a map key")
+        guard initial >> 5 == 3 else {
             throw CoreError(
                 .unsupportedCBOR, at: .byte(offset: keyOffset),
                 "map key is not a text string (JSON object names are strings)")
         }
-        guard case .string(let key) = try decodeItem() else {
-            throw malformed("map key is not a text string", at: keyOffset)
-        }
-        guard seen.insert(MemberName(key)).inserted else {
-            throw malformed("duplicate map key \"\(key)\"", at: keyOffset)
+        let key = try readText(additional: initial & 0x1F, at: keyOffset)
+        // Duplicates: a linear scan while the map is small (the common case), a set once it grows.
+        if members.count < JSONObject.indexThreshold {
+            if members.contains(where: { MemberName.sameScalars($0.key, key) }) {
+                throw malformed("duplicate map key \"\(key)\"", at: keyOffset)
+            }
+        } else {
+            if seen == nil { seen = Set(members.map { MemberName($0.key) }) }
+            if seen?.insert(MemberName(key)).inserted == false {
+                throw malformed("duplicate map key \"\(key)\"", at: keyOffset)
+            }
         }
         let value = try decodeItem()
         members.append(JSONObject.Member(key: key, value: value))
     }
 
-    /// The bytes of a byte or text string, joining the chunks of an indefinite-length one.
-    mutating func readString(major: UInt8, additional: UInt8, at offset: Int) throws(CoreError) -> [UInt8] {
+    /// A text string after its initial byte; definite-length ones are validated where they lie, without a copy.
+    mutating func readText(additional: UInt8, at offset: Int) throws(CoreError) -> String {
+        let string: String?
         if let argument = try readArgument(additional, at: offset) {
             let count = try length(argument, at: offset)
-            defer { position += count }
-            return Array(UnsafeBufferPointer(rebasing: bytes[position..<(position + count)]))
+            string = String(validating: UnsafeBufferPointer(rebasing: bytes[position..<(position + count)]), as: UTF8.self)
+            position += count
+        } else {
+            string = String(validating: try readChunks(major: 3), as: UTF8.self)
         }
+        guard let string else { throw malformed("text string is not valid UTF-8", at: offset) }
+        return string
+    }
+
+    /// The bytes of a byte string after its initial byte.
+    mutating func readBytes(additional: UInt8, at offset: Int) throws(CoreError) -> [UInt8] {
+        guard let argument = try readArgument(additional, at: offset) else { return try readChunks(major: 2) }
+        let count = try length(argument, at: offset)
+        defer { position += count }
+        return Array(UnsafeBufferPointer(rebasing: bytes[position..<(position + count)]))
+    }
+
+    /// The joined chunks of an indefinite-length byte or text string, up to its break.
+    mutating func readChunks(major: UInt8) throws(CoreError) -> [UInt8] {
         var joined: [UInt8] = []
         while try !atBreak() {
             let chunkOffset = position
@@ -208,12 +226,13 @@ struct CBORDecoder: ~Copyable {
                 throw malformed("chunk of an indefinite-length string is itself indefinite", at: chunkOffset)
             }
             let count = try length(argument, at: chunkOffset)
-            joined.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<(position + count)]))
-            position += count
+            let chunk = UnsafeBufferPointer(rebasing: bytes[position..<(position + count)])
             // RFC 8949 section 3.2.3: text chunks must each be valid UTF-8 on their own.
-            if major == 3, String(validating: joined[(joined.count - count)...], as: UTF8.self) == nil {
+            if major == 3, String(validating: chunk, as: UTF8.self) == nil {
                 throw malformed("text string chunk is not valid UTF-8", at: chunkOffset)
             }
+            joined.append(contentsOf: chunk)
+            position += count
         }
         return joined
     }

@@ -45,18 +45,43 @@ struct CBOREncoder {
             for element in elements { encode(element) }
         case .object(let object):
             appendHead(.map, UInt64(object.count))
-            // Deterministic order: bytewise on encoded keys. For text keys that is shorter-first, then by UTF-8 bytes.
-            let members = object.storage.sorted { lhs, rhs in
-                let l = lhs.key.utf8.count
-                let r = rhs.key.utf8.count
-                if l != r { return l < r }
-                return lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8)
-            }
+            encodeMembers(object.storage)
+        }
+    }
+
+    /// Deterministic order (RFC 8949 section 4.2.1): bytewise on the encoded keys, which for text keys means shorter
+    /// first, then by UTF-8 bytes. Sorts indices in stack memory, and not at all when the keys are already in order
+    /// (as in anything this decoder produced).
+    mutating func encodeMembers(_ members: [JSONObject.Member]) {
+        var sorted = true
+        for index in members.indices.dropFirst() where !Self.precedes(members[index - 1].key, members[index].key) {
+            sorted = false
+            break
+        }
+        if sorted {
             for member in members {
                 appendText(member.key)
                 encode(member.value)
             }
+            return
         }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: members.count) { buffer in
+            var order = buffer
+            for index in members.indices { order.initializeElement(at: index, to: index) }
+            order.sort { Self.precedes(members[$0].key, members[$1].key) }
+            for index in order {
+                appendText(members[index].key)
+                encode(members[index].value)
+            }
+        }
+    }
+
+    @inline(__always)
+    static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        let l = lhs.utf8.count
+        let r = rhs.utf8.count
+        if l != r { return l < r }
+        return lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 
     mutating func appendText(_ string: String) {

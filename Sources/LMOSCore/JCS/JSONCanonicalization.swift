@@ -11,19 +11,29 @@ extension JSONValue {
     public func canonicalJSON() throws(CoreError) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
-        var pointer: [String] = []
-        try JCSWriter.write(self, to: &out, pointer: &pointer)
+        do {
+            try JCSWriter.write(self, to: &out)
+        } catch {
+            let pointer = JSONPointer(tokens: error.path.reversed()).description
+            throw CoreError(.notCanonicalizable, at: .value(pointer: pointer), error.reason)
+        }
         return out
     }
 }
 
 enum JCSWriter {
-    static func write(_ value: JSONValue, to out: inout [UInt8], pointer: inout [String]) throws(CoreError) {
+    /// A refusal on its way up; each level adds its token, so the success path keeps no path at all.
+    struct Refusal: Error {
+        var path: [String]
+        let reason: String
+    }
+
+    static func write(_ value: JSONValue, to out: inout [UInt8]) throws(Refusal) {
         switch value {
-        case .null, .bool, .string:
-            var writer = JSONWriter(options: [])
-            writer.write(value, indent: 0)
-            out.append(contentsOf: writer.out)
+        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .bool(true): out.append(contentsOf: [0x74, 0x72, 0x75, 0x65])
+        case .bool(false): out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
+        case .string(let string): JSONWriter.appendQuoted(string, to: &out)
         case .integer(let integer):
             // RFC 8785 numbers are IEEE 754 doubles. An integer is accepted when the double nearest to it is written
             // with the integer's own digits (exact ones, and ones like 1152921504606847000 that JCS itself wrote
@@ -37,43 +47,113 @@ enum JCSWriter {
                 var formatted: [UInt8] = []
                 NumberFormatting.appendECMAScript(double, to: &formatted)
                 guard digits == formatted else {
-                    throw CoreError(
-                        .notCanonicalizable, at: .value(pointer: render(pointer)),
-                        "integer \(integer) has no exact IEEE 754 double form (RFC 8785 section 3.2.2.3)")
+                    throw Refusal(
+                        path: [], reason: "integer \(integer) has no exact IEEE 754 double form (RFC 8785 section 3.2.2.3)")
                 }
                 out.append(contentsOf: formatted)
             }
         case .double(let double):
-            guard double.isFinite else {
-                throw CoreError(
-                    .notCanonicalizable, at: .value(pointer: render(pointer)), "\(double) is not a JSON number")
-            }
+            guard double.isFinite else { throw Refusal(path: [], reason: "\(double) is not a JSON number") }
             NumberFormatting.appendECMAScript(double, to: &out)
         case .array(let elements):
             out.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
-                pointer.append(String(position))
-                try write(element, to: &out, pointer: &pointer)
-                pointer.removeLast()
+                do {
+                    try write(element, to: &out)
+                } catch {
+                    throw error.adding(String(position))
+                }
             }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
             out.append(UInt8(ascii: "{"))
-            let members = object.storage.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
-            for (position, member) in members.enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.appendQuoted(member.key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                pointer.append(member.key)
-                try write(member.value, to: &out, pointer: &pointer)
-                pointer.removeLast()
-            }
+            try writeMembers(object.storage, to: &out)
             out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func render(_ pointer: [String]) -> String {
-        JSONPointer(tokens: pointer).description
+    /// Members in UTF-16 code unit order of their names, sorting indices in stack memory (or not at all when the
+    /// names are already in order).
+    static func writeMembers(_ members: [JSONObject.Member], to out: inout [UInt8]) throws(Refusal) {
+        var sorted = true
+        for index in members.indices.dropFirst() where !UTF16Order.precedes(members[index - 1].key, members[index].key) {
+            sorted = false
+            break
+        }
+        if sorted {
+            for (position, member) in members.enumerated() { try writeMember(member, first: position == 0, to: &out) }
+            return
+        }
+        let result: Result<Void, Refusal> = withUnsafeTemporaryAllocation(of: Int.self, capacity: members.count) {
+            buffer in
+            var order = buffer
+            for index in members.indices { order.initializeElement(at: index, to: index) }
+            order.sort { UTF16Order.precedes(members[$0].key, members[$1].key) }
+            for (position, index) in order.enumerated() {
+                do throws(Refusal) {
+                    try writeMember(members[index], first: position == 0, to: &out)
+                } catch {
+                    return .failure(error)
+                }
+            }
+            return .success(())
+        }
+        try result.get()
+    }
+
+    static func writeMember(_ member: JSONObject.Member, first: Bool, to out: inout [UInt8]) throws(Refusal) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        JSONWriter.appendQuoted(member.key, to: &out)
+        out.append(UInt8(ascii: ":"))
+        do {
+            try write(member.value, to: &out)
+        } catch {
+            throw error.adding(member.key)
+        }
+    }
+}
+
+extension JCSWriter.Refusal {
+    func adding(_ token: String) -> Self {
+        var copy = self
+        copy.path.append(token)
+        return copy
+    }
+}
+
+/// Orders strings by their UTF-16 code units (RFC 8785 section 3.2.3) without transcoding them: UTF-8 bytes where
+/// both are ASCII at the first difference, otherwise the differing scalars mapped to an order-equivalent key.
+enum UTF16Order {
+    static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            guard let l = left.next() else { return right.next() != nil }
+            guard let r = right.next() else { return false }
+            if l == r { continue }
+            if l < 0x80 && r < 0x80 { return l < r }
+            return slowPrecedes(lhs, rhs)
+        }
+    }
+
+    /// Scalar by scalar: code points below U+D800 sort by value, then every supplementary code point (encoded in
+    /// UTF-16 with a surrogate from U+D800), then U+E000 to U+FFFF.
+    static func slowPrecedes(_ lhs: String, _ rhs: String) -> Bool {
+        var left = lhs.unicodeScalars.makeIterator()
+        var right = rhs.unicodeScalars.makeIterator()
+        while true {
+            guard let l = left.next() else { return right.next() != nil }
+            guard let r = right.next() else { return false }
+            if l != r { return key(l) < key(r) }
+        }
+    }
+
+    @inline(__always)
+    static func key(_ scalar: Unicode.Scalar) -> UInt32 {
+        let value = scalar.value
+        if value < 0xD800 { return value }
+        if value >= 0x1_0000 { return 0xD800 + (value - 0x1_0000) }
+        return value + 0x10_0000
     }
 }

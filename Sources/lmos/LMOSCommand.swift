@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `lmos`: the swift-lmos command-line tool.
 @main
-struct LMOSCommand: ParsableCommand {
+struct LMOSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lmos",
         abstract: "Describe, check and convert Eclipse LMOS agents and tools.",
@@ -13,8 +13,11 @@ struct LMOSCommand: ParsableCommand {
               lmos new agent --title "Weather Agent" > weather.json
               lmos validate weather.json
               lmos convert weather.json --to cbor -o weather.cbor
+              lmos identity new --out weather.key.json
+              lmos sign weather.json --key weather.key.json -o weather.signed.json
+              lmos verify weather.signed.json
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Convert.self, New.self]
+        subcommands: [Validate.self, Convert.self, New.self, Identity.self, Sign.self, Verify.self]
     )
 }

@@ -5,7 +5,7 @@ import Testing
 
 /// swift-lmos against Python's cbor2 and jcs: our CBOR decoded by cbor2 and byte-identical to its deterministic
 /// encoding, our JCS identical to jcs, and cbor2's CBOR decoded by us.
-@Suite(.enabled(if: PythonOracle.enabled, "python3 with cbor2 and jcs is needed (scripts/test installs them)"))
+@Suite(.enabled(if: PythonOracle.enabled, "python3 with the oracle packages is needed (scripts/test installs them)"))
 struct CBORAndJCSInteropTests {
     static let fixtures: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("LMOSDescriptionTests/Fixtures")

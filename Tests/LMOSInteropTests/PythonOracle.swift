@@ -2,7 +2,7 @@ import Foundation
 import LMOSTestSupport
 import Testing
 
-/// Runs Python with the oracle packages that scripts/test installs (cbor2, jcs).
+/// Runs Python with the oracle packages that scripts/test installs (cbor2, jcs, PyNaCl, cryptography).
 enum PythonOracle {
     static let scriptsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Scripts")
@@ -10,7 +10,7 @@ enum PythonOracle {
     /// Whether the oracles can run here. When `LMOS_REQUIRE_INTEROP=1` (set by scripts/test and CI), a missing
     /// oracle fails the tests instead of skipping them.
     static let available: Bool = {
-        let probe = try? run(["-c", "import cbor2, jcs"])
+        let probe = try? run(["-c", "import cbor2, jcs, nacl, cryptography"])
         return probe?.status == 0
     }()
 

@@ -36,20 +36,7 @@ struct Convert: ParsableCommand {
             printError("refusing to write binary CBOR to a terminal; use -o FILE or redirect standard output")
             throw ExitCode(2)
         }
-        let bytes: [UInt8]
-        do {
-            bytes = try FileIO.read(file)
-        } catch {
-            printError("cannot read \(error)")
-            throw ExitCode(2)
-        }
-        let value: JSONValue
-        do throws(CoreError) {
-            value = MediaFormat.detect(bytes) == .cbor ? try JSONValue(cbor: bytes) : try JSONValue(parsing: bytes)
-        } catch {
-            printError("\(file == "-" ? "<stdin>" : file): \(error)")
-            throw ExitCode(2)
-        }
+        let value = try readDocument(file)
         let out: [UInt8]
         switch to {
         case .cbor: out = value.cborBytes()

@@ -10,7 +10,7 @@ extension JSONValue {
     ///   always canonicalizes again to the same bytes.
     public func canonicalJSON() throws(CoreError) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(1024)
+        out.reserveCapacity(4096)
         do {
             try JCSWriter.write(self, to: &out)
         } catch {
@@ -126,15 +126,34 @@ extension JCSWriter.Refusal {
 /// both are ASCII at the first difference, otherwise the differing scalars mapped to an order-equivalent key.
 enum UTF16Order {
     static func precedes(_ lhs: String, _ rhs: String) -> Bool {
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
-        while true {
-            guard let l = left.next() else { return right.next() != nil }
-            guard let r = right.next() else { return false }
-            if l == r { continue }
-            if l < 0x80 && r < 0x80 { return l < r }
-            return slowPrecedes(lhs, rhs)
+        // Native strings hand out their UTF-8 directly: compare those bytes up to the first difference.
+        // 1: lhs first, 0: not, -1: the first difference is not ASCII, decide by scalars.
+        let verdict: Int8? = lhs.utf8.withContiguousStorageIfAvailable { left -> Int8 in
+            rhs.utf8.withContiguousStorageIfAvailable { right -> Int8 in
+                compare(left, right)
+            } ?? -1
         }
+        switch verdict {
+        case 1: return true
+        case 0: return false
+        default: return slowPrecedes(lhs, rhs)
+        }
+    }
+
+    @inline(__always)
+    static func compare(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Int8 {
+        let count = min(left.count, right.count)
+        var index = 0
+        while index < count {
+            let l = left[index]
+            let r = right[index]
+            if l != r {
+                if l < 0x80 && r < 0x80 { return l < r ? 1 : 0 }
+                return -1
+            }
+            index += 1
+        }
+        return left.count < right.count ? 1 : 0
     }
 
     /// Scalar by scalar: code points below U+D800 sort by value, then every supplementary code point (encoded in

@@ -89,9 +89,9 @@ public struct JSONObject: Sendable {
                     storage[position].value = newValue
                 } else {
                     storage.remove(at: position)
-                    if index != nil {
-                        if storage.count > Self.indexThreshold { rebuildIndex() } else { index = nil }
-                    }
+                    // Positions after the removed member shift: drop the index (lookups scan until the next
+                    // append past the threshold rebuilds it) rather than rehash every name now.
+                    index = nil
                 }
             } else if let newValue {
                 storage.append(Member(key: key, value: newValue))

@@ -5,9 +5,12 @@ import LMOSCore
 public struct DIDKey: Sendable, Hashable, CustomStringConvertible {
     /// The 32-byte Ed25519 public key.
     public let publicKey: [UInt8]
+    /// `z6Mk...`: the method-specific identifier, also the key's `publicKeyMultibase`.
+    public let identifier: String
 
     public init(publicKey: [UInt8]) {
         self.publicKey = publicKey
+        identifier = Multibase.encodeBase58BTC(Multibase.ed25519PublicKeyPrefix + publicKey)
     }
 
     /// Parses `did:key:z6Mk...`, with or without a `#fragment`.
@@ -18,13 +21,11 @@ public struct DIDKey: Sendable, Hashable, CustomStringConvertible {
         do throws(IdentityError) {
             publicKey = try Multibase.decodeKey(
                 identifier, prefix: Multibase.ed25519PublicKeyPrefix, what: "a did:key identifier")
+            self.identifier = identifier
         } catch {
             throw .invalidDID("\(did): only Ed25519 did:keys (z6Mk...) are supported: \(error)")
         }
     }
-
-    /// `z6Mk...`: the method-specific identifier, also the key's `publicKeyMultibase`.
-    public var identifier: String { Multibase.encodeBase58BTC(Multibase.ed25519PublicKeyPrefix + publicKey) }
 
     /// `did:key:z6Mk...`.
     public var did: String { "did:key:" + identifier }

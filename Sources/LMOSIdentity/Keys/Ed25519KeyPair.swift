@@ -21,20 +21,29 @@ import Darwin
 /// multicodec `0xed01`) and `privateKeyMultibase` (`z3u2...`, multicodec `0x8026` before the 32-byte seed).
 public struct Ed25519KeyPair: Sendable {
     let privateKey: Curve25519.Signing.PrivateKey
+    /// The did:key (and with it the public key's multibase text), computed once.
+    public let didKey: DIDKey
 
     /// A new random key pair.
     public init() {
-        privateKey = Curve25519.Signing.PrivateKey()
+        self.init(privateKey: Curve25519.Signing.PrivateKey())
+    }
+
+    init(privateKey: Curve25519.Signing.PrivateKey) {
+        self.privateKey = privateKey
+        didKey = DIDKey(publicKey: Array(privateKey.publicKey.rawRepresentation))
     }
 
     /// The key pair of a 32-byte seed (the RFC 8032 private key).
     public init(seed: some Collection<UInt8>) throws(IdentityError) {
         guard seed.count == 32 else { throw .invalidKey("an Ed25519 seed has 32 bytes, found \(seed.count)") }
+        let key: Curve25519.Signing.PrivateKey
         do {
-            privateKey = try Curve25519.Signing.PrivateKey(rawRepresentation: Array(seed))
+            key = try Curve25519.Signing.PrivateKey(rawRepresentation: Array(seed))
         } catch {
             throw .invalidKey("\(error)")
         }
+        self.init(privateKey: key)
     }
 
     /// The 32-byte seed.
@@ -44,13 +53,10 @@ public struct Ed25519KeyPair: Sendable {
     public var publicKey: [UInt8] { Array(privateKey.publicKey.rawRepresentation) }
 
     /// `z6Mk...`: the public key as a Multikey value.
-    public var publicKeyMultibase: String { Multibase.encodeBase58BTC(Multibase.ed25519PublicKeyPrefix + publicKey) }
+    public var publicKeyMultibase: String { didKey.identifier }
 
     /// `z3u2...`: the seed as a Multikey value.
     public var privateKeyMultibase: String { Multibase.encodeBase58BTC(Multibase.ed25519PrivateKeyPrefix + seed) }
-
-    /// The `did:key` of this key pair.
-    public var didKey: DIDKey { DIDKey(publicKey: publicKey) }
 
     /// An Ed25519 signature (64 bytes) of `message`. Deterministic: RFC 8032 signing of the same message with
     /// the same key gives the same signature.

@@ -9,27 +9,42 @@ public enum Base58 {
         return table
     }()
 
+    /// 58^9: the largest power of 58 whose product with 256 still fits in a UInt64.
+    static let limbBase: UInt64 = 7_427_658_739_644_928
+
     /// The base58btc text of `bytes` (leading zero bytes become leading `1`s).
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
         let input = Array(bytes)
         let zeros = input.prefix { $0 == 0 }.count
-        // Base-256 to base-58, digit by digit; sizes here are a few dozen bytes.
-        var digits: [UInt8] = []
-        digits.reserveCapacity(input.count * 138 / 100 + 1)
+        // Base 256 to base 58^9, one input byte at a time (little-endian limbs), then each limb to 9 digits.
+        var limbs: [UInt64] = []
+        limbs.reserveCapacity(input.count / 6 + 1)
         for byte in input[zeros...] {
-            var carry = Int(byte)
-            for index in digits.indices {
-                carry += Int(digits[index]) << 8
-                digits[index] = UInt8(carry % 58)
-                carry /= 58
+            var carry = UInt64(byte)
+            for index in limbs.indices {
+                let value = limbs[index] << 8 | carry
+                limbs[index] = value % limbBase
+                carry = value / limbBase
             }
             while carry > 0 {
-                digits.append(UInt8(carry % 58))
-                carry /= 58
+                limbs.append(carry % limbBase)
+                carry /= limbBase
+            }
+        }
+        var digits: [UInt8] = []  // least significant first
+        digits.reserveCapacity(limbs.count * 9)
+        for (position, limb) in limbs.enumerated() {
+            var value = limb
+            let last = position == limbs.count - 1
+            for _ in 0..<9 {
+                if last && value == 0 { break }
+                digits.append(UInt8(value % 58))
+                value /= 58
             }
         }
         var text = [UInt8](repeating: alphabet[0], count: zeros)
-        text.append(contentsOf: digits.reversed().map { alphabet[Int($0)] })
+        text.reserveCapacity(zeros + digits.count)
+        for digit in digits.reversed() { text.append(alphabet[Int(digit)]) }
         return String(decoding: text, as: UTF8.self)
     }
 

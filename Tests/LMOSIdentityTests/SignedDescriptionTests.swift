@@ -56,6 +56,20 @@ import Testing
         #expect(try await EddsaJcs2022.verify(document, resolver: Self.resolver).did == Self.key?.didKey.did)
     }
 
+    @Test func signingADescriptionFetchedFromADirectoryLeavesOutItsAdditions() async throws {
+        let key = try #require(Self.key)
+        var fetched = Self.description()
+        fetched["registration"] = ["created": "2026-11-22T12:01:00Z", "ttl": 60]
+        fetched["@context"] = [
+            "https://www.w3.org/2022/wot/td/v1.1", "https://www.w3.org/2022/wot/discovery",
+            ["lmos": "https://eclipse.dev/lmos/protocol/v1"],
+        ]
+        let signed = try EddsaJcs2022.sign(fetched, with: key, created: "2026-11-22T12:00:00Z")
+        #expect(signed["registration"] == nil)
+        #expect(signed == (try self.signed()))
+        #expect(try await EddsaJcs2022.verify(signed, resolver: Self.resolver).did == key.didKey.did)
+    }
+
     @Test func everyReasonForFailure() async throws {
         let document = try signed()
         func reason(_ mutate: (inout JSONValue) -> Void) async -> IdentityError? {

@@ -21,6 +21,8 @@ public enum EddsaJcs2022 {
     // MARK: Signing
 
     /// Signs `document` (any JSON object; any earlier `proof` is replaced) and returns it with its `proof`.
+    /// A directory's additions (`registration`, the discovery `@context` entry) are removed first: they are not
+    /// the owner's statement, and verifiers ignore them.
     ///
     /// - Parameters:
     ///   - verificationMethod: the DID URL to name (default: the key's did:key, `did:key:z6Mk...#z6Mk...`).
@@ -34,7 +36,9 @@ public enum EddsaJcs2022 {
         guard case .object(var unsecured) = document else {
             throw .unreadableDocument("only a JSON object can be signed, found \(document.typeName)")
         }
+        // What a directory added is not the owner's to sign, and verifiers take it away (PROTOCOL.md 2).
         unsecured["proof"] = nil
+        withoutDirectoryAdditions(&unsecured)
         if addContext { unsecured["@context"] = withDataIntegrityContext(unsecured["@context"]) }
         var proof = JSONObject()
         proof["type"] = "DataIntegrityProof"
@@ -113,12 +117,7 @@ public enum EddsaJcs2022 {
             throw .unreadableDocument("a signed document is a JSON object, found \(document.typeName)")
         }
         let proofValue = unsecured.removeValue(forKey: "proof")
-        unsecured["registration"] = nil
-        if case .array(let entries)? = unsecured["@context"],
-            entries.contains(.string(Vocabulary.discoveryContext))
-        {
-            unsecured["@context"] = .array(entries.filter { $0 != .string(Vocabulary.discoveryContext) })
-        }
+        withoutDirectoryAdditions(&unsecured)
         let proofs: [DataIntegrityProof]
         switch proofValue {
         case nil: throw .invalidProof("the document has no proof")
@@ -131,6 +130,15 @@ public enum EddsaJcs2022 {
         case let other?: throw .invalidProof("proof must be an object, found \(other.typeName)")
         }
         return (unsecured, proofs)
+    }
+
+    /// Removes what a WoT Discovery directory adds to a stored description: `registration` and the discovery
+    /// `@context` entry.
+    static func withoutDirectoryAdditions(_ document: inout JSONObject) {
+        document["registration"] = nil
+        if case .array(let entries)? = document["@context"], entries.contains(.string(Vocabulary.discoveryContext)) {
+            document["@context"] = .array(entries.filter { $0 != .string(Vocabulary.discoveryContext) })
+        }
     }
 
     /// Section 3.3.2 "Verify Proof (eddsa-jcs-2022)" and 3.3.3 "Transformation", with the key from `didDocument`.

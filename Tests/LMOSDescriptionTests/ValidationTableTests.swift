@@ -220,6 +220,9 @@ import Testing
 
     @Test func nonObjectDocumentsAreReportedAtTheRoot() throws {
         #expect(throws: DescriptionError.self) { try ThingDescription(JSONValue.string("td")) }
+        #expect(ThingDescription.validate(["td"]) == [
+            ValidationError(field: "", description: "a Thing Description must be a JSON object, found array")
+        ])
     }
 
     @Test func deeplyNestedSchemasAreBounded() throws {

@@ -22,7 +22,8 @@ public enum JSONValue: Sendable {
 }
 
 extension JSONValue {
-    /// The member named `key` if this is an object that has it; `nil` otherwise.
+    /// The member named `key` if this is an object that has it; `nil` otherwise. Setting `nil` removes the member;
+    /// setting on a value that is not an object changes nothing.
     public subscript(key: String) -> JSONValue? {
         get {
             guard case .object(let object) = self else { return nil }

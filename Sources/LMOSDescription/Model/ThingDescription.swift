@@ -198,6 +198,12 @@ public struct ThingDescription: Sendable, Hashable {
         DescriptionValidator.validate(.object(json))
     }
 
+    /// Checks any JSON value as a Thing Description (a value that is not an object is reported at the root), as a
+    /// directory does with what it receives.
+    public static func validate(_ value: JSONValue) -> [ValidationError] {
+        DescriptionValidator.validate(value)
+    }
+
     /// The description as JSON text (`application/td+json`).
     public func jsonBytes(options: JSONWritingOptions = []) -> [UInt8] { jsonValue.jsonBytes(options: options) }
 

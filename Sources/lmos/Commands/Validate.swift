@@ -87,17 +87,6 @@ struct Validate: ParsableCommand {
         } catch {
             return .unreadable(error.description, error)
         }
-        return .checked(ThingDescriptionValidation.validate(value))
-    }
-}
-
-/// Validates any JSON value, including ones that are not objects (reported at the root).
-enum ThingDescriptionValidation {
-    static func validate(_ value: JSONValue) -> [LMOSDescription.ValidationError] {
-        do {
-            return try ThingDescription(value).validate()
-        } catch {
-            return [LMOSDescription.ValidationError(field: "", description: "\(error)")]
-        }
+        return .checked(ThingDescription.validate(value))
     }
 }

@@ -96,7 +96,7 @@ struct JCSTests {
     @Test("1 000 random doubles serialize as an independent ECMAScript implementation writes them")
     func numberSample() throws {
         let vectors = try Fixtures.vectors("jcs-number-sample.json")
-        #expect(vectors.count == 1_000)
+        #expect(vectors.count == 998)
         var mismatches: [String] = []
         for vector in vectors {
             let digits = try #require(vector[0]?.stringValue)

@@ -136,13 +136,13 @@ struct CBORDecoder: ~Copyable {
             try enter(at: offset)
             defer { depth -= 1 }
             var members: [JSONObject.Member] = []
-            var seen: Set<MemberName>? = nil
+            var duplicates = DuplicateNameCheck()
             if let argument = try readArgument(additional, at: offset) {
                 let count = try length(argument, at: offset)
                 members.reserveCapacity(count)
-                for _ in 0..<count { try decodeMember(into: &members, seen: &seen) }
+                for _ in 0..<count { try decodeMember(into: &members, duplicates: &duplicates) }
             } else {
-                while try !atBreak() { try decodeMember(into: &members, seen: &seen) }
+                while try !atBreak() { try decodeMember(into: &members, duplicates: &duplicates) }
             }
             return .object(JSONObject(uniqueMembers: members))
         case 6:
@@ -167,7 +167,9 @@ struct CBORDecoder: ~Copyable {
         return false
     }
 
-    mutating func decodeMember(into members: inout [JSONObject.Member], seen: inout Set<MemberName>?) throws(CoreError) {
+    mutating func decodeMember(into members: inout [JSONObject.Member], duplicates: inout DuplicateNameCheck)
+        throws(CoreError)
+    {
         let keyOffset = position
         let initial = try readByte("a map key")
         guard initial >> 5 == 3 else {
@@ -176,16 +178,8 @@ struct CBORDecoder: ~Copyable {
                 "map key is not a text string (JSON object names are strings)")
         }
         let key = try readText(additional: initial & 0x1F, at: keyOffset)
-        // Duplicates: a linear scan while the map is small (the common case), a set once it grows.
-        if members.count < JSONObject.indexThreshold {
-            if members.contains(where: { MemberName.sameScalars($0.key, key) }) {
-                throw malformed("duplicate map key \"\(key)\"", at: keyOffset)
-            }
-        } else {
-            if seen == nil { seen = Set(members.map { MemberName($0.key) }) }
-            if seen?.insert(MemberName(key)).inserted == false {
-                throw malformed("duplicate map key \"\(key)\"", at: keyOffset)
-            }
+        if duplicates.isDuplicate(key, in: members) {
+            throw malformed("duplicate map key \"\(key)\"", at: keyOffset)
         }
         let value = try decodeItem()
         members.append(JSONObject.Member(key: key, value: value))

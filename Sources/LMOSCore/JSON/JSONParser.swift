@@ -179,7 +179,7 @@ struct JSONParser: ~Copyable {
         try enter()
         position += 1  // {
         var members: [JSONObject.Member] = []
-        var seen: Set<MemberName>? = nil
+        var duplicates = DuplicateNameCheck()
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -196,16 +196,8 @@ struct JSONParser: ~Copyable {
             }
             let keyStart = position
             let key = try parseString()
-            // Duplicate names: linear scan while small, a set once the object grows.
-            if members.count < JSONObject.indexThreshold {
-                if members.contains(where: { MemberName.sameScalars($0.key, key) }) {
-                    throw error("duplicate member name \"\(key)\"", at: keyStart)
-                }
-            } else {
-                if seen == nil { seen = Set(members.map { MemberName($0.key) }) }
-                if seen?.insert(MemberName(key)).inserted == false {
-                    throw error("duplicate member name \"\(key)\"", at: keyStart)
-                }
+            if duplicates.isDuplicate(key, in: members) {
+                throw error("duplicate member name \"\(key)\"", at: keyStart)
             }
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {

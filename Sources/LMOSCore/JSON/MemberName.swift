@@ -27,3 +27,18 @@ struct MemberName: Hashable {
         hasher.combine(string.utf8.count)
     }
 }
+
+/// Detects a repeated member name while an object is read: a linear scan while the object is small (the common
+/// case, no allocation), a set once it grows. Shared by the JSON parser and the CBOR decoder.
+struct DuplicateNameCheck {
+    var seen: Set<MemberName>? = nil
+
+    /// Whether `key` already names one of `members` (which are the object's members read so far).
+    mutating func isDuplicate(_ key: String, in members: [JSONObject.Member]) -> Bool {
+        if members.count < JSONObject.indexThreshold {
+            return members.contains { MemberName.sameScalars($0.key, key) }
+        }
+        if seen == nil { seen = Set(members.map { MemberName($0.key) }) }
+        return seen?.insert(MemberName(key)).inserted == false
+    }
+}

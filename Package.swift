@@ -8,12 +8,22 @@ let package = Package(
         .library(name: "LMOSCore", targets: ["LMOSCore"]),
         .library(name: "LMOSDescription", targets: ["LMOSDescription"]),
         .library(name: "LMOSIdentity", targets: ["LMOSIdentity"]),
+        .library(name: "JSONPath", targets: ["JSONPath"]),
+        .library(name: "LMOSDirectory", targets: ["LMOSDirectory"]),
+        .library(name: "DirectoryStoreSQLite", targets: ["DirectoryStoreSQLite"]),
+        .library(name: "LMOSDirectoryServer", targets: ["LMOSDirectoryServer"]),
+        .library(name: "LMOSDirectoryClient", targets: ["LMOSDirectoryClient"]),
         .executable(name: "lmos", targets: ["lmos"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Lossless JSON value, JSON and CBOR codecs, JCS, JSON Merge Patch. No dependencies.
@@ -30,6 +40,47 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // JSONPath (RFC 9535) queries over JSON values. Pure.
+        .target(name: "JSONPath", dependencies: ["LMOSCore"]),
+        // The Thing Description Directory engine (WoT Discovery): operations, registration info, expiry, events,
+        // search, over a store protocol; in-memory store. No HTTP.
+        .target(
+            name: "LMOSDirectory",
+            dependencies: [
+                "LMOSCore", "LMOSDescription", "LMOSIdentity", "JSONPath",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The directory's embedded default store: one SQLite file (WAL, FTS5).
+        .target(
+            name: "DirectoryStoreSQLite",
+            dependencies: [
+                "LMOSCore", "LMOSDirectory",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The directory's HTTP API (WoT Discovery TDD API + LMOS search) on Hummingbird 2.
+        .target(
+            name: "LMOSDirectoryServer",
+            dependencies: [
+                "LMOSCore", "LMOSDescription", "LMOSDirectory", "JSONPath",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Talks to a directory: register, refresh, update, deregister, list, search, watch events.
+        .target(
+            name: "LMOSDirectoryClient",
+            dependencies: [
+                "LMOSCore", "LMOSDescription",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // The command-line tool: thin, delegates to the libraries.
         .executableTarget(
             name: "lmos",
@@ -37,6 +88,12 @@ let package = Package(
                 "LMOSCore",
                 "LMOSDescription",
                 "LMOSIdentity",
+                "LMOSDirectory",
+                "DirectoryStoreSQLite",
+                "LMOSDirectoryServer",
+                "LMOSDirectoryClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +110,25 @@ let package = Package(
             name: "LMOSIdentityTests",
             dependencies: ["LMOSIdentity", "LMOSDescription", "LMOSCore", "LMOSTestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "JSONPathTests", dependencies: ["JSONPath", "LMOSCore", "LMOSTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "LMOSDirectoryTests",
+            dependencies: [
+                "LMOSDirectory", "DirectoryStoreSQLite", "LMOSDescription", "LMOSIdentity", "LMOSCore",
+                "LMOSTestSupport",
+            ]
+        ),
+        // Black-box conformance: the real `lmos directory serve` on a loopback port with a real SQLite file,
+        // one test per WoT Discovery `tdd-*` assertion.
+        .testTarget(
+            name: "LMOSDirectoryServerTests",
+            dependencies: [
+                "lmos", "LMOSCore", "LMOSDescription", "LMOSIdentity", "LMOSDirectoryClient", "LMOSTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         // Runs the built `lmos` binary as a user would.
         .testTarget(name: "LMOSCLITests", dependencies: ["lmos", "LMOSCore", "LMOSTestSupport"]),

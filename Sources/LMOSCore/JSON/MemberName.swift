@@ -1,14 +1,15 @@
 /// A string compared as JSON compares strings: by its Unicode scalars (RFC 8259 section 8.3), not by Swift's
 /// canonical equivalence, under which `"é"` and `"e\u{301}"` are equal. Two member names that differ only in
 /// normalization are two members, and their signatures (JCS) differ.
-struct MemberName: Hashable {
-    let string: String
+public struct MemberName: Hashable, Sendable {
+    /// The string.
+    public let string: String
 
-    init(_ string: String) { self.string = string }
+    public init(_ string: String) { self.string = string }
 
-    static func == (lhs: MemberName, rhs: MemberName) -> Bool { sameScalars(lhs.string, rhs.string) }
+    public static func == (lhs: MemberName, rhs: MemberName) -> Bool { sameScalars(lhs.string, rhs.string) }
 
-    func hash(into hasher: inout Hasher) { MemberName.hashScalars(string, into: &hasher) }
+    public func hash(into hasher: inout Hasher) { MemberName.hashScalars(string, into: &hasher) }
 
     /// Whether `lhs` and `rhs` are the same sequence of Unicode scalars.
     @inline(__always)

@@ -14,6 +14,12 @@ import LMOSDescription
 /// proof configuration is the proof without `proofValue`, carrying the document's `@context`.
 public enum EddsaJcs2022 {
     public static let cryptosuite = "eddsa-jcs-2022"
+
+    /// The current time to the second, as proofs' `created` is usually written.
+    static func now() -> String {
+        let milliseconds = Timestamp.now().millisecondsSince1970
+        return Timestamp(millisecondsSince1970: milliseconds - milliseconds % 1000).rfc3339
+    }
     /// The Data Integrity context, added to a description's `@context` when neither it nor VC 2.0 is there.
     public static let dataIntegrityContext = "https://w3id.org/security/data-integrity/v2"
     static let credentialsV2Context = "https://www.w3.org/ns/credentials/v2"
@@ -43,7 +49,7 @@ public enum EddsaJcs2022 {
         var proof = JSONObject()
         proof["type"] = "DataIntegrityProof"
         proof["cryptosuite"] = .string(cryptosuite)
-        proof["created"] = .string(created ?? RFC3339.now())
+        proof["created"] = .string(created ?? Self.now())
         proof["verificationMethod"] = .string(verificationMethod ?? key.didKey.verificationMethodID)
         proof["proofPurpose"] = .string(proofPurpose)
         if let context = unsecured["@context"] { proof["@context"] = context }

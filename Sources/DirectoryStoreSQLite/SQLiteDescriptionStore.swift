@@ -1,0 +1,377 @@
+import LMOSCore
+import LMOSDirectory
+import Logging
+import SQLiteNIO
+import Synchronization
+
+/// A directory store in one SQLite file (the embedded default): WAL journal, every write durable
+/// (`synchronous=FULL`) before it is acknowledged, indexes on id, type, capability ids and expiry, full-text
+/// search (FTS5) over titles, descriptions and capabilities, and the event log in the same transaction as the
+/// change it records.
+public final class SQLiteDescriptionStore: DescriptionStore {
+    private let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let writeLock = WriterLock()
+    private struct Counters {
+        var nextReader = 0
+        var count = 0
+        var lastEventID: Int64 = 0
+        var closed = false
+    }
+    private let counters: Mutex<Counters>
+    /// The file.
+    public let path: String
+
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], count: Int, lastEventID: Int64) {
+        self.path = path
+        self.writer = writer
+        self.readers = readers
+        self.counters = Mutex(Counters(count: count, lastEventID: lastEventID))
+    }
+
+    /// Opens (creating if needed) the directory file at `path`.
+    /// - Parameter readerCount: connections for reads, which run beside writes.
+    public static func open(path: String, readerCount: Int = 2, logger: Logger = Logger(label: "lmos.directory.sqlite"))
+        async throws(DirectoryError) -> SQLiteDescriptionStore
+    {
+        var opened: [SQLiteConnection] = []
+        do {
+            let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            opened.append(writer)
+            for pragma in Schema.connectionPragmas { _ = try await writer.query(pragma, []) }
+            let version = try await writer.query("PRAGMA user_version", []).first?.column("user_version")?.integer ?? 0
+            if version > Schema.version {
+                throw DirectoryError.storage("\(path) was written by a newer version (schema \(version))")
+            }
+            _ = try await writer.query("BEGIN IMMEDIATE", [])
+            for statement in Schema.statements { _ = try await writer.query(statement, []) }
+            _ = try await writer.query("COMMIT", [])
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<max(1, readerCount) {
+                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                opened.append(reader)
+                for pragma in Schema.connectionPragmas where !pragma.contains("journal_mode") {
+                    _ = try await reader.query(pragma, [])
+                }
+                readers.append(reader)
+            }
+            let count = try await writer.query("SELECT COUNT(*) AS n FROM things", []).first?.column("n")?.integer ?? 0
+            let last = try await writer.query(
+                "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS last", []
+            ).first?.column("last")?.integer ?? 0
+            return SQLiteDescriptionStore(
+                path: path, writer: writer, readers: readers, count: Int(count), lastEventID: Int64(last))
+        } catch let error as DirectoryError {
+            for connection in opened { try? await connection.close() }
+            throw error
+        } catch {
+            for connection in opened { try? await connection.close() }
+            throw .storage("cannot open \(path): \(Self.describe(error))")
+        }
+    }
+
+    private func reader() throws(DirectoryError) -> SQLiteConnection {
+        let index = try counters.withLock { counters throws(DirectoryError) -> Int in
+            if counters.closed { throw .unavailable("the store is closed") }
+            counters.nextReader &+= 1
+            return counters.nextReader % readers.count
+        }
+        return readers[index]
+    }
+
+    private func read<T: Sendable>(_ body: @Sendable (SQLiteConnection) async throws -> T) async throws(DirectoryError) -> T {
+        let connection = try reader()
+        do {
+            return try await body(connection)
+        } catch let error as DirectoryError {
+            throw error
+        } catch {
+            throw .storage(Self.describe(error))
+        }
+    }
+
+    // MARK: - DescriptionStore
+
+    public func description(id: String) async throws(DirectoryError) -> StoredDescription? {
+        try await read { connection in
+            try await connection.query("SELECT \(Self.columns) FROM things WHERE id = ?", [.text(id)]).first.map(Self.record)
+        }
+    }
+
+    public func write(
+        id: String,
+        time: Timestamp,
+        _ change: @escaping @Sendable (StoredDescription?) throws(DirectoryError) -> StoreChange?,
+        committed: @Sendable (DirectoryEvent) -> Void
+    ) async throws(DirectoryError) -> DirectoryEvent? {
+        await writeLock.lock()
+        defer { writeLock.unlock() }
+        if counters.withLock({ $0.closed }) { throw .unavailable("the store is closed") }
+        let writer = self.writer
+        // Run the transaction to its end even if the caller is cancelled (a client that hangs up must not leave a
+        // transaction open).
+        let outcome = await Task { () async -> Result<(DirectoryEvent, Int)?, DirectoryError> in
+            do {
+                _ = try await writer.query("BEGIN IMMEDIATE", [])
+            } catch {
+                return .failure(.storage(Self.describe(error)))
+            }
+            do {
+                let existingRow = try await writer.query("SELECT \(Self.columns) FROM things WHERE id = ?", [.text(id)]).first
+                let existing = try existingRow.map(Self.record)
+                guard let decision = try change(existing) else {
+                    _ = try await writer.query("ROLLBACK", [])
+                    return .success(nil)
+                }
+                var delta = 0
+                let pending: PendingEvent
+                switch decision {
+                case .put(let record, let event):
+                    pending = event
+                    if existing == nil {
+                        delta = 1
+                        _ = try await writer.query(
+                            """
+                            INSERT INTO things (id, document, created_ms, modified_ms, expires_ms, ttl, anonymous, owner,
+                                title, summary, capabilities) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """, Self.binds(record))
+                    } else {
+                        _ = try await writer.query(
+                            """
+                            UPDATE things SET id = ?, document = ?, created_ms = ?, modified_ms = ?, expires_ms = ?, ttl = ?,
+                                anonymous = ?, owner = ?, title = ?, summary = ?, capabilities = ? WHERE id = ?
+                            """, Self.binds(record) + [.text(id)])
+                    }
+                    let rowid = try await writer.query("SELECT rowid FROM things WHERE id = ?", [.text(id)])
+                        .first?.column("rowid")?.integer ?? 0
+                    _ = try await writer.query("DELETE FROM thing_types WHERE thing = ?", [.integer(rowid)])
+                    _ = try await writer.query("DELETE FROM thing_capabilities WHERE thing = ?", [.integer(rowid)])
+                    for type in Set(record.index.types) {
+                        _ = try await writer.query(
+                            "INSERT INTO thing_types (type, thing) VALUES (?, ?)", [.text(type), .integer(rowid)])
+                    }
+                    for capability in Set(record.index.capabilities) {
+                        _ = try await writer.query(
+                            "INSERT INTO thing_capabilities (capability, thing) VALUES (?, ?)",
+                            [.text(capability), .integer(rowid)])
+                    }
+                case .delete(let event):
+                    pending = event
+                    if existing != nil {
+                        delta = -1
+                        _ = try await writer.query("DELETE FROM things WHERE id = ?", [.text(id)])
+                    }
+                }
+                let inserted = try await writer.query(
+                    "INSERT INTO events (type, thing_id, data, time_ms) VALUES (?, ?, ?, ?) RETURNING id",
+                    [.text(pending.type.name), .text(pending.thingID), .blob(ByteBuffer(bytes: pending.diff)),
+                     .integer(Self.int(time.millisecondsSince1970))])
+                let eventID = Int64(inserted.first?.column("id")?.integer ?? 0)
+                _ = try await writer.query("COMMIT", [])
+                let event = DirectoryEvent(
+                    id: eventID, type: pending.type, thingID: pending.thingID, diff: pending.diff, time: time)
+                return .success((event, delta))
+            } catch {
+                _ = try? await writer.query("ROLLBACK", [])
+                if let error = error as? DirectoryError { return .failure(error) }
+                return .failure(.storage(Self.describe(error)))
+            }
+        }.value
+        switch outcome {
+        case .failure(let error):
+            throw error
+        case .success(nil):
+            return nil
+        case .success(let (event, delta)?):
+            counters.withLock { counters in
+                counters.count += delta
+                counters.lastEventID = event.id
+            }
+            committed(event)
+            return event
+        }
+    }
+
+    public func list(_ page: PageRequest, now: Timestamp) async throws(DirectoryError) -> DescriptionPage {
+        let total = try await liveCount(now: now)
+        let items = try await read { connection in
+            try await connection.query(
+                """
+                SELECT \(Self.columns) FROM things WHERE (expires_ms IS NULL OR expires_ms > ?)
+                ORDER BY id LIMIT ? OFFSET ?
+                """,
+                [.integer(Self.int(now.millisecondsSince1970)), .integer(page.limit ?? -1), .integer(page.offset)]
+            ).map(Self.record)
+        }
+        return DescriptionPage(items: items, total: total)
+    }
+
+    public func list(after id: String?, limit: Int, now: Timestamp) async throws(DirectoryError) -> [StoredDescription] {
+        try await read { connection in
+            try await connection.query(
+                """
+                SELECT \(Self.columns) FROM things WHERE id > ? AND (expires_ms IS NULL OR expires_ms > ?)
+                ORDER BY id LIMIT ?
+                """,
+                [.text(id ?? ""), .integer(Self.int(now.millisecondsSince1970)), .integer(limit)]
+            ).map(Self.record)
+        }
+    }
+
+    public func search(_ query: DescriptionQuery, _ page: PageRequest, now: Timestamp) async throws(DirectoryError)
+        -> DescriptionPage
+    {
+        var conditions = ["(t.expires_ms IS NULL OR t.expires_ms > ?)"]
+        var binds: [SQLiteData] = [.integer(Self.int(now.millisecondsSince1970))]
+        if let type = query.searchType {
+            conditions.append("EXISTS (SELECT 1 FROM thing_types y WHERE y.type = ? AND y.thing = t.rowid)")
+            binds.append(.text(type))
+        }
+        if let capability = query.capability {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM thing_capabilities c WHERE c.capability = ? AND c.thing = t.rowid)")
+            binds.append(.text(capability))
+        }
+        let words = query.searchWords
+        if !words.isEmpty {
+            conditions.append("t.rowid IN (SELECT rowid FROM thing_text WHERE thing_text MATCH ?)")
+            binds.append(.text(words.map { "\"\($0)\"*" }.joined(separator: " ")))
+        }
+        let filter = conditions.joined(separator: " AND ")
+        let countBinds = binds
+        let pageBinds = binds + [.integer(page.limit ?? -1), .integer(page.offset)]
+        return try await read { connection in
+            let total = try await connection.query("SELECT COUNT(*) AS n FROM things t WHERE \(filter)", countBinds)
+                .first?.column("n")?.integer ?? 0
+            let items = try await connection.query(
+                "SELECT \(Self.columns(prefix: "t.")) FROM things t WHERE \(filter) ORDER BY t.id LIMIT ? OFFSET ?",
+                pageBinds
+            ).map(Self.record)
+            return DescriptionPage(items: items, total: Int(total))
+        }
+    }
+
+    public func expiredIDs(now: Timestamp, limit: Int) async throws(DirectoryError) -> [String] {
+        try await read { connection in
+            try await connection.query(
+                "SELECT id FROM things WHERE expires_ms IS NOT NULL AND expires_ms <= ? ORDER BY expires_ms LIMIT ?",
+                [.integer(Self.int(now.millisecondsSince1970)), .integer(limit)]
+            ).compactMap { $0.column("id")?.string }
+        }
+    }
+
+    public func events(after id: Int64, limit: Int) async throws(DirectoryError) -> [DirectoryEvent] {
+        try await read { connection in
+            try await connection.query(
+                "SELECT id, type, thing_id, data, time_ms FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                [.integer(Self.int(id)), .integer(limit)]
+            ).compactMap { row in
+                guard let eventID = row.column("id")?.integer, let typeName = row.column("type")?.string,
+                    let type = DirectoryEventType(name: typeName), let thingID = row.column("thing_id")?.string
+                else { return nil }
+                return DirectoryEvent(
+                    id: Int64(eventID), type: type, thingID: thingID, diff: Self.bytes(row.column("data")),
+                    time: Timestamp(millisecondsSince1970: Int64(row.column("time_ms")?.integer ?? 0)))
+            }
+        }
+    }
+
+    public func lastEventID() async throws(DirectoryError) -> Int64 {
+        try counters.withLock { counters throws(DirectoryError) in
+            if counters.closed { throw .unavailable("the store is closed") }
+            return counters.lastEventID
+        }
+    }
+
+    public func trimEvents(keepingLast count: Int) async throws(DirectoryError) {
+        let last = try await lastEventID()
+        await writeLock.lock()
+        defer { writeLock.unlock() }
+        do {
+            _ = try await writer.query("DELETE FROM events WHERE id <= ?", [.integer(Self.int(last - Int64(count)))])
+        } catch {
+            throw .storage(Self.describe(error))
+        }
+    }
+
+    public func close() async {
+        await writeLock.lock()
+        defer { writeLock.unlock() }
+        let wasOpen = counters.withLock { counters -> Bool in
+            defer { counters.closed = true }
+            return !counters.closed
+        }
+        guard wasOpen else { return }
+        for connection in readers { try? await connection.close() }
+        _ = try? await writer.query("PRAGMA wal_checkpoint(TRUNCATE)", [])
+        try? await writer.close()
+    }
+
+    // MARK: - Rows
+
+    /// How many descriptions are live at `now`: all of them minus the expired ones not purged yet (an index range).
+    private func liveCount(now: Timestamp) async throws(DirectoryError) -> Int {
+        let all = counters.withLock { $0.count }
+        let expired = try await read { connection in
+            try await connection.query(
+                "SELECT COUNT(*) AS n FROM things WHERE expires_ms IS NOT NULL AND expires_ms <= ?",
+                [.integer(Self.int(now.millisecondsSince1970))]
+            ).first?.column("n")?.integer ?? 0
+        }
+        return max(0, all - Int(expired))
+    }
+
+    private static let columns = columns(prefix: "")
+
+    private static func columns(prefix: String) -> String {
+        ["id", "document", "created_ms", "modified_ms", "expires_ms", "ttl", "anonymous", "owner"]
+            .map { prefix + $0 + " AS " + $0 }.joined(separator: ", ")
+    }
+
+    private static func record(_ row: SQLiteRow) throws -> StoredDescription {
+        guard let id = row.column("id")?.string, let created = row.column("created_ms")?.integer,
+            let modified = row.column("modified_ms")?.integer
+        else { throw DirectoryError.storage("a stored row is incomplete") }
+        var registration = RegistrationInfo(
+            created: Timestamp(millisecondsSince1970: Int64(created)),
+            modified: Timestamp(millisecondsSince1970: Int64(modified)))
+        if let expires = row.column("expires_ms")?.integer {
+            registration.expires = Timestamp(millisecondsSince1970: Int64(expires))
+        }
+        if let ttl = row.column("ttl"), ttl != .null { registration.ttl = ttl.double }
+        var owner: String?
+        if let value = row.column("owner"), value != .null { owner = value.string }
+        return StoredDescription(
+            id: id, document: bytes(row.column("document")), registration: registration,
+            anonymous: (row.column("anonymous")?.integer ?? 0) != 0, owner: owner,
+            index: SearchIndexEntry(types: [], capabilities: [], title: "", summary: "", capabilityText: ""))
+    }
+
+    private static func binds(_ record: StoredDescription) -> [SQLiteData] {
+        [
+            .text(record.id), .blob(ByteBuffer(bytes: record.document)),
+            .integer(int(record.registration.created.millisecondsSince1970)),
+            .integer(int(record.registration.modified.millisecondsSince1970)),
+            record.registration.expires.map { .integer(int($0.millisecondsSince1970)) } ?? .null,
+            record.registration.ttl.map { .float($0) } ?? .null,
+            .integer(record.anonymous ? 1 : 0),
+            record.owner.map { .text($0) } ?? .null,
+            .text(record.index.title), .text(record.index.summary), .text(record.index.capabilityText),
+        ]
+    }
+
+    private static func bytes(_ data: SQLiteData?) -> [UInt8] {
+        switch data {
+        case .blob(let buffer)?: return Array(buffer.readableBytesView)
+        case .text(let text)?: return Array(text.utf8)
+        default: return []
+        }
+    }
+
+    private static func int(_ value: Int64) -> SQLiteInt64 { SQLiteInt64(truncatingIfNeeded: value) }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? SQLiteError { return error.description }
+        return String(describing: error)
+    }
+}

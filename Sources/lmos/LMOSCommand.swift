@@ -5,7 +5,7 @@ import ArgumentParser
 struct LMOSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lmos",
-        abstract: "Describe, check and convert Eclipse LMOS agents and tools.",
+        abstract: "Describe, sign, register and find Eclipse LMOS agents and tools.",
         discussion: """
             Agent and Tool Descriptions are W3C WoT Thing Descriptions 1.1 with @type lmos:Agent or lmos:Tool.
 
@@ -16,8 +16,15 @@ struct LMOSCommand: AsyncParsableCommand {
               lmos identity new --out weather.key.json
               lmos sign weather.json --key weather.key.json -o weather.signed.json
               lmos verify weather.signed.json
+              lmos directory serve
+              lmos register weather.signed.json --directory http://127.0.0.1:8080 --ttl 60 --keep-alive
+              lmos search --directory http://127.0.0.1:8080 --type Agent --query weather
+              lmos watch --directory http://127.0.0.1:8080
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Convert.self, New.self, Identity.self, Sign.self, Verify.self]
+        subcommands: [
+            Validate.self, Convert.self, New.self, Identity.self, Sign.self, Verify.self, Directory.self, Register.self,
+            Deregister.self, Search.self, Watch.self,
+        ]
     )
 }

@@ -11,9 +11,13 @@ public struct ExpiryService: Service {
     }
 
     public func run() async throws {
+        try await cancelWhenGracefulShutdown { try await loop() }
+    }
+
+    private func loop() async throws {
         let interval = max(0.05, directory.configuration.purgeInterval)
         var rounds = 0
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        while !Task.isCancelled {
             do {
                 while try await directory.purgeExpired() >= 1000 {}
                 rounds += 1

@@ -75,3 +75,8 @@ func printError(_ message: String) {
     var line = Array("lmos: \(message)\n".utf8)
     _ = line.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
 }
+
+/// Pushes buffered standard output out now (for lines that a script or a test waits for).
+func flushStandardOutput() {
+    fflush(nil)
+}

@@ -1,0 +1,168 @@
+import HTTPTypes
+import Hummingbird
+import LMOSCore
+import LMOSDirectory
+import Logging
+
+/// The directory's HTTP API (WoT Discovery 7.3.2 and LMOS search) as one Hummingbird responder: it dispatches on
+/// the path itself so that ids containing `/` or percent-encoded characters reach the engine intact, answers
+/// `HEAD` for every `GET` (`tdd-http-head`), turns every error into problem details and logs one line per request.
+public struct DirectoryResponder: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let directory: ThingDirectory
+    let configuration: DirectoryServerConfiguration
+    let logger: Logger
+
+    public init(directory: ThingDirectory, configuration: DirectoryServerConfiguration, logger: Logger) {
+        self.directory = directory
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let start = ContinuousClock.now
+        let path = request.uri.path
+        var response: Response
+        do {
+            if request.method == .head {
+                response = try await route(request, method: .get, path: path).createHeadResponse()
+            } else {
+                response = try await route(request, method: request.method, path: path)
+            }
+        } catch let problem as Problem {
+            response = problem.response(instance: path)
+        } catch let error as DirectoryError {
+            response = Problem(error).response(instance: path)
+        } catch let error as HTTPError {
+            response = Problem(error.status, error.body ?? error.status.reasonPhrase).response(instance: path)
+        } catch {
+            logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(path)"])
+            response = Problem(.internalServerError, "unexpected error").response(instance: path)
+        }
+        if request.method == .head, response.status.code >= 400 { response = response.createHeadResponse() }
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        logger.info(
+            "\(request.method.rawValue) \(request.uri.string) \(response.status.code) \(Self.format(milliseconds)) ms")
+        return response
+    }
+
+    private func route(_ request: Request, method: HTTPRequest.Method, path: String) async throws -> Response {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        switch segments.first.map(String.init) {
+        case "things"? where segments.count == 1:
+            switch method {
+            case .get: return try await listThings(request)
+            case .post: return try await createAnonymous(request)
+            default: throw Self.methodNotAllowed("GET, HEAD, POST")
+            }
+        case "things"?:
+            let raw = segments.dropFirst().joined(separator: "/")
+            guard let id = PercentDecoding.decode(raw), !id.isEmpty else {
+                throw Problem(.badRequest, "the id in the path is not a valid percent-encoded UTF-8 string")
+            }
+            switch method {
+            case .get: return try await retrieve(request, id: id)
+            case .put: return try await put(request, id: id)
+            case .patch: return try await patch(request, id: id)
+            case .delete: return try await delete(id: id)
+            default: throw Self.methodNotAllowed("GET, HEAD, PUT, PATCH, DELETE")
+            }
+        case "events"? where segments.count <= 2:
+            guard method == .get else { throw Self.methodNotAllowed("GET, HEAD") }
+            return try await events(request, typeName: segments.count == 2 ? String(segments.last ?? "") : nil)
+        case "search"? where segments.count == 2:
+            guard method == .get else { throw Self.methodNotAllowed("GET, HEAD") }
+            switch segments.last {
+            case "jsonpath": return try await searchJSONPath(request)
+            case "lmos": return try await searchLMOS(request)
+            case "sparql", "xpath":
+                throw Problem(.notImplemented, "this directory does not implement \(segments.last ?? "") search; use /search/jsonpath or /search/lmos")
+            default: throw Problem(.notFound, "no such search: \(path)")
+            }
+        case ".well-known"? where segments.count == 2 && segments.last == "wot", ""? where segments.count == 1:
+            guard method == .get else { throw Self.methodNotAllowed("GET, HEAD") }
+            return try ownDescription(request)
+        default:
+            throw Problem(.notFound, "no such resource: \(path)")
+        }
+    }
+
+    static func methodNotAllowed(_ allowed: String) -> Problem {
+        Problem(.methodNotAllowed, "allowed methods: \(allowed)", headers: [.allow: allowed])
+    }
+
+    private static func format(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    // MARK: - Bodies
+
+    /// Reads the body as a JSON value: JSON (`application/td+json`, `application/json`, `application/ld+json` or
+    /// any `+json`, or no Content-Type) or CBOR (`application/cbor`).
+    func readDocument(_ request: Request, allowed: Set<String>? = nil) async throws -> JSONValue {
+        let contentType = request.headers[.contentType].map(MediaType.essence)
+        if let allowed, !allowed.contains(contentType ?? "") {
+            throw Problem(
+                .unsupportedMediaType,
+                "Content-Type must be \(allowed.sorted().joined(separator: " or ")), not \(contentType ?? "missing")")
+        }
+        let isCBOR: Bool
+        switch contentType {
+        case nil: isCBOR = false
+        case let type? where MediaType.isJSON(type): isCBOR = false
+        case MediaType.cbor?: isCBOR = true
+        case let type?:
+            throw Problem(.unsupportedMediaType, "cannot read \(type): send application/td+json or application/cbor")
+        }
+        let body = request.body
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: configuration.maximumBodySize)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem(.contentTooLarge, "the body is larger than \(configuration.maximumBodySize) bytes")
+        }
+        let bytes = buffer.readableBytesView
+        if bytes.isEmpty { throw Problem(.badRequest, "the body is empty") }
+        do {
+            return isCBOR ? try JSONValue(cbor: bytes) : try JSONValue(parsing: bytes)
+        } catch {
+            throw Problem(.badRequest, "the body is not valid \(isCBOR ? "CBOR" : "JSON"): \(error)")
+        }
+    }
+
+    /// A JSON value in the representation the client accepts (JSON types or CBOR).
+    func respond(
+        status: HTTPResponse.Status = .ok, json bytes: [UInt8], request: Request, jsonTypes: [String],
+        headers: HTTPFields = [:]
+    ) throws -> Response {
+        guard let chosen = ContentNegotiation.choose(accept: request.headers[.accept], offers: jsonTypes + [MediaType.cbor])
+        else {
+            throw Problem(.notAcceptable, "this resource is available as \((jsonTypes + [MediaType.cbor]).joined(separator: ", "))")
+        }
+        var headers = headers
+        headers[.contentType] = chosen
+        headers[.vary] = "Accept"
+        if chosen == MediaType.cbor {
+            let value: JSONValue
+            do { value = try JSONValue(parsing: bytes) } catch { throw Problem(.internalServerError, "stored JSON is unreadable: \(error)") }
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.cborBytes())))
+        }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The base URL of this directory as the client sees it.
+    func baseURL(_ request: Request) -> String {
+        if let publicURL = configuration.publicURL { return publicURL }
+        let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
+        return "http://\(host)"
+    }
+
+    func ownDescription(_ request: Request) throws -> Response {
+        let document = DirectoryThingDescription.document(base: baseURL(request), title: configuration.title)
+        return try respond(json: document.jsonBytes(), request: request, jsonTypes: [MediaType.thingDescription, MediaType.json])
+    }
+}

@@ -1,0 +1,36 @@
+/// Settings of the directory's HTTP server.
+public struct DirectoryServerConfiguration: Sendable, Hashable {
+    /// The address to listen on (`127.0.0.1` by default: loopback only; `0.0.0.0` for every interface).
+    public var host: String
+    /// The TCP port (0: any free port; the URL printed when ready says which).
+    public var port: Int
+    /// The largest request body accepted, in bytes (413 beyond).
+    public var maximumBodySize: Int
+    /// The most descriptions in one page of a listing or search; a larger `limit` gets this many and a `next` link.
+    /// Also the page size of a search without `limit`.
+    public var maximumPageSize: Int
+    /// The URL clients reach the directory at, used as `base` of its own description; nil: from the request's
+    /// `Host` header.
+    public var publicURL: String?
+    /// The directory's title in its own description.
+    public var title: String
+    /// Idle seconds after which an event stream gets a comment to keep proxies from closing it.
+    public var heartbeatInterval: Double
+    /// How many descriptions a JSONPath search may look at (it builds the array of all of them in memory).
+    public var maximumJSONPathDescriptions: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maximumBodySize: Int = 4 * 1024 * 1024,
+        maximumPageSize: Int = 1000, publicURL: String? = nil, title: String = "LMOS Directory",
+        heartbeatInterval: Double = 30, maximumJSONPathDescriptions: Int = 20_000
+    ) {
+        self.host = host
+        self.port = port
+        self.maximumBodySize = maximumBodySize
+        self.maximumPageSize = maximumPageSize
+        self.publicURL = publicURL
+        self.title = title
+        self.heartbeatInterval = heartbeatInterval
+        self.maximumJSONPathDescriptions = maximumJSONPathDescriptions
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import DirectoryStoreSQLite
+import LMOSCore
+import LMOSDirectory
+import LMOSDirectoryServer
+import Logging
+
+struct Directory: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a WoT Thing Description Directory for agents and tools.",
+        subcommands: [Serve.self]
+    )
+}
+
+extension Directory {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the directory's HTTP API until Ctrl-C (SIGINT) or SIGTERM.",
+            discussion: """
+                The W3C WoT Discovery directory API at /things (register, update, patch, delete, list), change
+                events at /events (Server-Sent Events), JSONPath search at /search/jsonpath, LMOS search at
+                /search/lmos and the directory's own description at /.well-known/wot. Descriptions are kept in one
+                SQLite file by default; every write is on disk before it is acknowledged. Prints the URL once it
+                listens and one log line per request (on standard error).
+
+                Examples:
+                  lmos directory serve
+                  lmos directory serve --port 9000 --store sqlite:/var/lib/lmos/directory.sqlite --max-ttl 3600
+                  lmos directory serve --store memory --port 0
+                """
+        )
+
+        @Option(help: "The address to listen on (0.0.0.0 for every interface).")
+        var host = "127.0.0.1"
+
+        @Option(help: "The TCP port (0: any free port).")
+        var port = 8080
+
+        @Option(help: "Where descriptions are kept: sqlite:PATH or memory.")
+        var store = "sqlite:./lmos-directory.sqlite"
+
+        @Option(name: .customLong("max-ttl"), help: "The longest registration in seconds; registrations without a ttl get it.")
+        var maxTTL: Double?
+
+        @Option(name: .customLong("public-url"), help: "The URL clients use to reach the directory (base of its own description).")
+        var publicURL: String?
+
+        @Option(name: .customLong("max-body-size"), help: "The largest request body in bytes.")
+        var maxBodySize = 4 * 1024 * 1024
+
+        @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+        var logLevel = "info"
+
+        func validate() throws {
+            guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+            if let maxTTL, !(maxTTL > 0) { throw ValidationError("--max-ttl must be a number of seconds above 0") }
+            guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be above 0") }
+            guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+            guard store == "memory" || (store.hasPrefix("sqlite:") && store.count > 7) else {
+                throw ValidationError("--store must be sqlite:PATH or memory, not '\(store)'")
+            }
+        }
+
+        func run() async throws {
+            let level = Logger.Level(rawValue: logLevel) ?? .info
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let logger = Logger(label: "lmos.directory")
+            let descriptionStore: any DescriptionStore
+            if store == "memory" {
+                descriptionStore = InMemoryDescriptionStore()
+            } else {
+                let path = String(store.dropFirst("sqlite:".count))
+                do {
+                    descriptionStore = try await SQLiteDescriptionStore.open(path: path, logger: logger)
+                } catch {
+                    printError("cannot open the store: \(error)")
+                    throw ExitCode(1)
+                }
+            }
+            let directory = ThingDirectory(
+                store: descriptionStore, configuration: DirectoryConfiguration(maximumTTL: maxTTL), logger: logger)
+            let server = DirectoryServer(
+                directory: directory,
+                configuration: DirectoryServerConfiguration(
+                    host: host, port: port, maximumBodySize: maxBodySize, publicURL: publicURL),
+                logger: logger)
+            let storeName = store
+            do {
+                try await server.run { url in
+                    print("lmos directory listening on \(url) (store \(storeName))")
+                    flushStandardOutput()
+                }
+            } catch {
+                await directory.shutdown()
+                printError("the directory stopped: \(error)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

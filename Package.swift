@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "LMOSDirectory",
             dependencies: [
-                "LMOSCore", "LMOSDescription", "LMOSIdentity", "JSONPath",
+                "LMOSCore", "LMOSDescription", "LMOSIdentity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -10,6 +10,7 @@ let package = Package(
         .package(name: "swift-lmos", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         .executableTarget(
@@ -32,6 +33,13 @@ let package = Package(
             ],
             path: "Benchmarks/IdentityBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The baseline of the directory load harness (Load/directory-load.sh): bare Hummingbird routes that do
+        // no directory work, so each figure can be given next to what the framework alone does on this machine.
+        .executableTarget(
+            name: "BareHummingbird",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/BareHummingbird"
         ),
     ]
 )

@@ -12,6 +12,7 @@ public final class SQLiteDescriptionStore: DescriptionStore {
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
     private let writeLock = WriterLock()
+    private let queue = Mutex(WriteQueue())
     private struct Counters {
         var nextReader = 0
         var count = 0
@@ -98,98 +99,169 @@ public final class SQLiteDescriptionStore: DescriptionStore {
         }
     }
 
+    /// Writes wait in a queue; whoever finds the queue idle starts a drain that commits the waiting writes
+    /// together, one transaction per batch (group commit): one fsync acknowledges many writes, and each write
+    /// still sees the ones queued before it.
     public func write(
         id: String,
         time: Timestamp,
         _ change: @escaping @Sendable (StoredDescription?) throws(DirectoryError) -> StoreChange?,
-        committed: @Sendable (DirectoryEvent) -> Void
+        committed: @escaping @Sendable (DirectoryEvent) -> Void
     ) async throws(DirectoryError) -> DirectoryEvent? {
-        await writeLock.lock()
-        defer { writeLock.unlock() }
         if counters.withLock({ $0.closed }) { throw .unavailable("the store is closed") }
-        let writer = self.writer
-        // Run the transaction to its end even if the caller is cancelled (a client that hangs up must not leave a
-        // transaction open).
-        let outcome = await Task { () async -> Result<(DirectoryEvent, Int)?, DirectoryError> in
-            do {
-                _ = try await writer.query("BEGIN IMMEDIATE", [])
-            } catch {
-                return .failure(.storage(Self.describe(error)))
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<DirectoryEvent?, DirectoryError>, Never>) in
+            let job = WriteJob(id: id, time: time, change: change, committed: committed, continuation: continuation)
+            let startDrain = queue.withLock { queue -> Bool in
+                queue.jobs.append(job)
+                if queue.draining { return false }
+                queue.draining = true
+                return true
             }
-            do {
-                let existingRow = try await writer.query("SELECT \(Self.columns) FROM things WHERE id = ?", [.text(id)]).first
-                let existing = try existingRow.map(Self.record)
-                guard let decision = try change(existing) else {
-                    _ = try await writer.query("ROLLBACK", [])
-                    return .success(nil)
-                }
-                var delta = 0
-                let pending: PendingEvent
-                switch decision {
-                case .put(let record, let event):
-                    pending = event
-                    if existing == nil {
-                        delta = 1
-                        _ = try await writer.query(
-                            """
-                            INSERT INTO things (id, document, created_ms, modified_ms, expires_ms, ttl, anonymous, owner,
-                                title, summary, capabilities) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """, Self.binds(record))
-                    } else {
-                        _ = try await writer.query(
-                            """
-                            UPDATE things SET id = ?, document = ?, created_ms = ?, modified_ms = ?, expires_ms = ?, ttl = ?,
-                                anonymous = ?, owner = ?, title = ?, summary = ?, capabilities = ? WHERE id = ?
-                            """, Self.binds(record) + [.text(id)])
-                    }
-                    let rowid = try await writer.query("SELECT rowid FROM things WHERE id = ?", [.text(id)])
-                        .first?.column("rowid")?.integer ?? 0
-                    _ = try await writer.query("DELETE FROM thing_types WHERE thing = ?", [.integer(rowid)])
-                    _ = try await writer.query("DELETE FROM thing_capabilities WHERE thing = ?", [.integer(rowid)])
-                    for type in Set(record.index.types) {
-                        _ = try await writer.query(
-                            "INSERT INTO thing_types (type, thing) VALUES (?, ?)", [.text(type), .integer(rowid)])
-                    }
-                    for capability in Set(record.index.capabilities) {
-                        _ = try await writer.query(
-                            "INSERT INTO thing_capabilities (capability, thing) VALUES (?, ?)",
-                            [.text(capability), .integer(rowid)])
-                    }
-                case .delete(let event):
-                    pending = event
-                    if existing != nil {
-                        delta = -1
-                        _ = try await writer.query("DELETE FROM things WHERE id = ?", [.text(id)])
-                    }
-                }
-                let inserted = try await writer.query(
-                    "INSERT INTO events (type, thing_id, data, time_ms) VALUES (?, ?, ?, ?) RETURNING id",
-                    [.text(pending.type.name), .text(pending.thingID), .blob(ByteBuffer(bytes: pending.diff)),
-                     .integer(Self.int(time.millisecondsSince1970))])
-                let eventID = Int64(inserted.first?.column("id")?.integer ?? 0)
-                _ = try await writer.query("COMMIT", [])
-                let event = DirectoryEvent(
-                    id: eventID, type: pending.type, thingID: pending.thingID, diff: pending.diff, time: time)
-                return .success((event, delta))
-            } catch {
-                _ = try? await writer.query("ROLLBACK", [])
-                if let error = error as? DirectoryError { return .failure(error) }
-                return .failure(.storage(Self.describe(error)))
-            }
-        }.value
-        switch outcome {
-        case .failure(let error):
-            throw error
-        case .success(nil):
-            return nil
-        case .success(let (event, delta)?):
-            counters.withLock { counters in
-                counters.count += delta
-                counters.lastEventID = event.id
-            }
-            committed(event)
-            return event
+            // A task of its own: a caller that is cancelled (a client hanging up) must not cut a batch short.
+            if startDrain { Task { await self.drain() } }
         }
+        return try result.get()
+    }
+
+    private struct WriteJob: Sendable {
+        let id: String
+        let time: Timestamp
+        let change: @Sendable (StoredDescription?) throws(DirectoryError) -> StoreChange?
+        let committed: @Sendable (DirectoryEvent) -> Void
+        let continuation: CheckedContinuation<Result<DirectoryEvent?, DirectoryError>, Never>
+    }
+
+    private struct WriteQueue {
+        var jobs: [WriteJob] = []
+        var draining = false
+    }
+
+    /// The most writes committed in one transaction.
+    private static let batchLimit = 64
+
+    private func drain() async {
+        while true {
+            let batch = queue.withLock { queue -> [WriteJob] in
+                if queue.jobs.isEmpty {
+                    queue.draining = false
+                    return []
+                }
+                let batch = Array(queue.jobs.prefix(Self.batchLimit))
+                queue.jobs.removeFirst(batch.count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            await writeLock.lock()
+            await commit(batch)
+            writeLock.unlock()
+        }
+    }
+
+    private func commit(_ batch: [WriteJob]) async {
+        if counters.withLock({ $0.closed }) {
+            for job in batch { job.continuation.resume(returning: .failure(.unavailable("the store is closed"))) }
+            return
+        }
+        do {
+            _ = try await writer.query("BEGIN IMMEDIATE", [])
+        } catch {
+            for job in batch { job.continuation.resume(returning: .failure(.storage(Self.describe(error)))) }
+            return
+        }
+        var outcomes: [Result<(DirectoryEvent, Int)?, DirectoryError>] = []
+        for job in batch {
+            do {
+                _ = try await writer.query("SAVEPOINT job", [])
+            } catch {
+                outcomes.append(.failure(.storage(Self.describe(error))))
+                continue
+            }
+            do {
+                let outcome = try await apply(job)
+                _ = try await writer.query("RELEASE job", [])
+                outcomes.append(.success(outcome))
+            } catch {
+                _ = try? await writer.query("ROLLBACK TO job", [])
+                _ = try? await writer.query("RELEASE job", [])
+                outcomes.append(.failure(error as? DirectoryError ?? .storage(Self.describe(error))))
+            }
+        }
+        do {
+            _ = try await writer.query("COMMIT", [])
+        } catch {
+            _ = try? await writer.query("ROLLBACK", [])
+            let failure = DirectoryError.storage("commit failed: \(Self.describe(error))")
+            for job in batch { job.continuation.resume(returning: .failure(failure)) }
+            return
+        }
+        for (job, outcome) in zip(batch, outcomes) {
+            switch outcome {
+            case .success(let (event, delta)?):
+                counters.withLock { counters in
+                    counters.count += delta
+                    counters.lastEventID = event.id
+                }
+                job.committed(event)
+                job.continuation.resume(returning: .success(event))
+            case .success(nil):
+                job.continuation.resume(returning: .success(nil))
+            case .failure(let error):
+                job.continuation.resume(returning: .failure(error))
+            }
+        }
+    }
+
+    /// One write inside the open transaction: its change and its event.
+    private func apply(_ job: WriteJob) async throws -> (DirectoryEvent, Int)? {
+        let id = job.id
+        let existingRow = try await writer.query("SELECT \(Self.columns) FROM things WHERE id = ?", [.text(id)]).first
+        let existing = try existingRow.map(Self.record)
+        guard let decision = try job.change(existing) else { return nil }
+        var delta = 0
+        let pending: PendingEvent
+        switch decision {
+        case .put(let record, let event):
+            pending = event
+            if existing == nil {
+                delta = 1
+                _ = try await writer.query(
+                    """
+                    INSERT INTO things (id, document, created_ms, modified_ms, expires_ms, ttl, anonymous, owner,
+                        title, summary, capabilities) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, Self.binds(record))
+            } else {
+                _ = try await writer.query(
+                    """
+                    UPDATE things SET id = ?, document = ?, created_ms = ?, modified_ms = ?, expires_ms = ?, ttl = ?,
+                        anonymous = ?, owner = ?, title = ?, summary = ?, capabilities = ? WHERE id = ?
+                    """, Self.binds(record) + [.text(id)])
+            }
+            let rowid = try await writer.query("SELECT rowid FROM things WHERE id = ?", [.text(id)])
+                .first?.column("rowid")?.integer ?? 0
+            if existing != nil {
+                _ = try await writer.query("DELETE FROM thing_types WHERE thing = ?", [.integer(rowid)])
+                _ = try await writer.query("DELETE FROM thing_capabilities WHERE thing = ?", [.integer(rowid)])
+            }
+            for type in Set(record.index.types) {
+                _ = try await writer.query("INSERT INTO thing_types (type, thing) VALUES (?, ?)", [.text(type), .integer(rowid)])
+            }
+            for capability in Set(record.index.capabilities) {
+                _ = try await writer.query(
+                    "INSERT INTO thing_capabilities (capability, thing) VALUES (?, ?)", [.text(capability), .integer(rowid)])
+            }
+        case .delete(let event):
+            pending = event
+            if existing != nil {
+                delta = -1
+                _ = try await writer.query("DELETE FROM things WHERE id = ?", [.text(id)])
+            }
+        }
+        let inserted = try await writer.query(
+            "INSERT INTO events (type, thing_id, data, time_ms) VALUES (?, ?, ?, ?) RETURNING id",
+            [.text(pending.type.name), .text(pending.thingID), .blob(ByteBuffer(bytes: pending.diff)),
+             .integer(Self.int(job.time.millisecondsSince1970))])
+        let eventID = Int64(inserted.first?.column("id")?.integer ?? 0)
+        return (DirectoryEvent(id: eventID, type: pending.type, thingID: pending.thingID, diff: pending.diff, time: job.time), delta)
     }
 
     public func list(_ page: PageRequest, now: Timestamp) async throws(DirectoryError) -> DescriptionPage {

@@ -18,11 +18,14 @@ public struct DirectoryServerConfiguration: Sendable, Hashable {
     public var heartbeatInterval: Double
     /// How many descriptions a JSONPath search may look at (it builds the array of all of them in memory).
     public var maximumJSONPathDescriptions: Int
+    /// How much work one JSONPath search may do (about one unit per node visited); beyond, it answers 422.
+    public var jsonPathWorkLimit: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maximumBodySize: Int = 4 * 1024 * 1024,
         maximumPageSize: Int = 1000, publicURL: String? = nil, title: String = "LMOS Directory",
-        heartbeatInterval: Double = 30, maximumJSONPathDescriptions: Int = 20_000
+        heartbeatInterval: Double = 30, maximumJSONPathDescriptions: Int = 20_000,
+        jsonPathWorkLimit: Int = 20_000_000
     ) {
         self.host = host
         self.port = port
@@ -32,5 +35,6 @@ public struct DirectoryServerConfiguration: Sendable, Hashable {
         self.title = title
         self.heartbeatInterval = heartbeatInterval
         self.maximumJSONPathDescriptions = maximumJSONPathDescriptions
+        self.jsonPathWorkLimit = jsonPathWorkLimit
     }
 }

@@ -25,7 +25,7 @@ public protocol DescriptionStore: Sendable {
         id: String,
         time: Timestamp,
         _ change: @escaping @Sendable (StoredDescription?) throws(DirectoryError) -> StoreChange?,
-        committed: @Sendable (DirectoryEvent) -> Void
+        committed: @escaping @Sendable (DirectoryEvent) -> Void
     ) async throws(DirectoryError) -> DirectoryEvent?
 
     /// A page of the descriptions not expired at `now`, and their total.

@@ -45,7 +45,7 @@ public final class InMemoryDescriptionStore: DescriptionStore {
         id: String,
         time: Timestamp,
         _ change: @escaping @Sendable (StoredDescription?) throws(DirectoryError) -> StoreChange?,
-        committed: @Sendable (DirectoryEvent) -> Void
+        committed: @escaping @Sendable (DirectoryEvent) -> Void
     ) async throws(DirectoryError) -> DirectoryEvent? {
         try state.withLock { state throws(DirectoryError) -> DirectoryEvent? in
             try Self.checkOpen(state)

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import JSONPath
 import LMOSCore
 import LMOSDirectory
 
@@ -31,6 +32,31 @@ extension DirectoryResponder {
         guard let text = QueryParameters(request.uri.query)["query"], !text.isEmpty else {
             throw Problem(.badRequest, "the query parameter 'query' (a JSONPath expression) is missing")
         }
-        throw Problem(.notImplemented, "TEMP \(text)")
+        let query: JSONPathQuery
+        do {
+            query = try JSONPathQuery(text)
+        } catch {
+            throw Problem(.badRequest, "invalid JSONPath expression: \(error)")
+        }
+        var all: [JSONValue] = []
+        var last: String?
+        while true {
+            let batch = try await directory.list(after: last, limit: 256)
+            if batch.isEmpty { break }
+            for item in batch { all.append(try item.value()) }
+            if all.count > configuration.maximumJSONPathDescriptions {
+                throw Problem(.contentTooLarge,
+                    "JSONPath search looks at at most \(configuration.maximumJSONPathDescriptions) descriptions; use /search/lmos to narrow down")
+            }
+            last = batch.last?.id
+        }
+        let selected: [JSONValue]
+        do {
+            selected = try query.select(.array(all), workLimit: configuration.jsonPathWorkLimit)
+        } catch {
+            throw Problem(.unprocessableContent, "the JSONPath expression needs too much work over this directory: \(error)")
+        }
+        let result = JSONValue.array(selected)
+        return try respond(json: result.jsonBytes(), request: request, jsonTypes: [MediaType.json])
     }
 }

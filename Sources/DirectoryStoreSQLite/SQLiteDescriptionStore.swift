@@ -71,6 +71,13 @@ public final class SQLiteDescriptionStore: DescriptionStore {
         }
     }
 
+    /// A store dropped without ``close()`` still releases its connections (without the final checkpoint).
+    deinit {
+        if !counters.withLock({ $0.closed }) {
+            for connection in readers + [writer] { _ = connection.close() }
+        }
+    }
+
     private func reader() throws(DirectoryError) -> SQLiteConnection {
         let index = try counters.withLock { counters throws(DirectoryError) -> Int in
             if counters.closed { throw .unavailable("the store is closed") }

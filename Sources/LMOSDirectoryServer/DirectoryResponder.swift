@@ -26,7 +26,7 @@ public struct DirectoryResponder: HTTPResponder {
         var response: Response
         do {
             if request.method == .head {
-                response = try await route(request, method: .get, path: path).createHeadResponse()
+                response = Self.headResponse(try await route(request, method: .get, path: path))
             } else {
                 response = try await route(request, method: request.method, path: path)
             }
@@ -40,7 +40,7 @@ public struct DirectoryResponder: HTTPResponder {
             logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(path)"])
             response = Problem(.internalServerError, "unexpected error").response(instance: path)
         }
-        if request.method == .head, response.status.code >= 400 { response = response.createHeadResponse() }
+        if request.method == .head, response.status.code >= 400 { response = Self.headResponse(response) }
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         logger.info(
@@ -89,6 +89,15 @@ public struct DirectoryResponder: HTTPResponder {
         }
     }
 
+    /// The answer to HEAD: the GET's status and headers without its body. Unlike `createHeadResponse()`, a GET
+    /// body of unknown length (a streamed listing, the event stream) does not become `Content-Length: 0`: RFC 9110
+    /// 8.6 forbids a HEAD Content-Length other than the GET's.
+    static func headResponse(_ response: Response) -> Response {
+        Response(
+            status: response.status, headers: response.headers,
+            body: ResponseBody(contentLength: response.body.contentLength) { writer in try await writer.finish(nil) })
+    }
+
     static func methodNotAllowed(_ allowed: String) -> Problem {
         Problem(.methodNotAllowed, "allowed methods: \(allowed)", headers: [.allow: allowed])
     }
@@ -122,7 +131,8 @@ public struct DirectoryResponder: HTTPResponder {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: configuration.maximumBodySize)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // `collect(upTo:)` throws NIOTooManyBytesError (a Hummingbird HTTPResponseError), not HTTPError.
             throw Problem(.contentTooLarge, "the body is larger than \(configuration.maximumBodySize) bytes")
         }
         let bytes = buffer.readableBytesView

@@ -47,7 +47,8 @@ enum Syntax {
                 index += 3
                 continue
             }
-            guard isAlpha(byte) || isDigit(byte) || allowedPunctuation.contains(byte) else { return false }
+            // Bytes of non-ASCII characters: an IRI (RFC 3987 `ucschar`); TD `id`s are `anyURI`, which takes IRIs.
+            guard isAlpha(byte) || isDigit(byte) || allowedPunctuation.contains(byte) || byte >= 0x80 else { return false }
             index += 1
         }
         return true

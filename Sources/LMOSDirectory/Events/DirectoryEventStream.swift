@@ -23,6 +23,8 @@ public struct DirectoryEventStream: AsyncSequence, Sendable {
         let types: Set<DirectoryEventType>?
         var backlog: [DirectoryEvent] = []
         var backlogDone: Bool
+        /// The last read of the log returned less than a batch: once `backlog` is empty, the log is caught up.
+        var logExhausted = false
 
         init(live: AsyncStream<DirectoryEvent>.AsyncIterator, store: any DescriptionStore, cursor: Int64?, types: Set<DirectoryEventType>?) {
             self.live = live
@@ -35,10 +37,11 @@ public struct DirectoryEventStream: AsyncSequence, Sendable {
         public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws(DirectoryError) -> DirectoryEvent? {
             while true {
                 if !backlogDone {
-                    if backlog.isEmpty, let cursor {
+                    if backlog.isEmpty, !logExhausted, let cursor {
                         let batchSize = 500
                         backlog = try await store.events(after: cursor, limit: batchSize)
-                        if backlog.count < batchSize { backlogDone = true }
+                        // Not `backlogDone` yet: the events of this batch are still to be delivered.
+                        if backlog.count < batchSize { logExhausted = true }
                         backlog.reverse()
                     }
                     if let event = backlog.popLast() {

@@ -12,12 +12,21 @@ enum DirectoryThingDescription {
             if let contentType { form["contentType"] = .string(contentType) }
             var response: JSONObject = ["description": "Success response"]
             if let status { response["htv:statusCodeValue"] = .integer(Int64(status)) }
-            if let responseType { response["contentType"] = .string(responseType) }
-            form["response"] = .object(response)
-            form["additionalResponses"] = .array(errors.map { code in
+            var additional: [JSONValue] = []
+            if let responseType {
+                response["contentType"] = .string(responseType)
+                form["response"] = .object(response)
+            } else {
+                // TD 1.1 requires a `contentType` in `response`; a success without a body (201, 204) is described
+                // as an additional response instead, so that this description stays valid.
+                response["success"] = true
+                additional.append(.object(response))
+            }
+            additional += errors.map { code in
                 ["contentType": "application/problem+json", "htv:statusCodeValue": .integer(Int64(code)),
                  "description": .string(code == 404 ? "No description with this id" : "Invalid request or description")]
-            })
+            }
+            form["additionalResponses"] = .array(additional)
             return .object(form)
         }
         let idVariable: JSONValue = [

@@ -54,6 +54,18 @@ public final class BackgroundProcess: @unchecked Sendable {
     /// What the process wrote to standard error so far.
     public var standardError: String { lock.withLock { String(decoding: errorText, as: UTF8.self) } }
 
+    /// What the process wrote to standard output so far.
+    public var standardOutput: String { lock.withLock { String(decoding: buffer, as: UTF8.self) } }
+
+    /// The process id, to send it a signal (`kill(pid, SIGINT)`).
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    /// Whether the process still runs.
+    public var isRunning: Bool { process.isRunning }
+
+    /// The exit status once the process has ended, or nil while it runs.
+    public var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+
     /// Stops the process (SIGTERM, then SIGKILL after a second) and waits for it.
     public func terminate() {
         guard process.isRunning else { return }

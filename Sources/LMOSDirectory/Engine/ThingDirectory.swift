@@ -83,6 +83,9 @@ public final class ThingDirectory: Sendable {
             let owner = try Self.owner(after: existing, signer: signer, requester: requester, id: id)
             let registration = try request.registration(
                 created: existing?.registration.created ?? now, now: now, maximumTTL: configuration.maximumTTL)
+            if let existing, let owner = existing.owner, !requester.mayChange(ownedBy: owner) {
+                try Self.checkSignedReplacement(of: existing, with: submitted, registration: registration, id: id)
+            }
             var content = submitted
             if ownID == nil { content["id"] = .string(id) }
             let record = Self.record(id: id, content: content, registration: registration, anonymous: anonymous, owner: owner)
@@ -264,6 +267,43 @@ public final class ThingDirectory: Sendable {
         guard let owner = existing?.owner else { return signer }
         if signer == owner || requester.mayChange(ownedBy: owner) { return owner }
         throw .forbidden("\(id) belongs to \(owner): a replacement must be signed by that DID")
+    }
+
+    /// A replacement of an owned description that only its signature authorises (no owner credentials). A signed
+    /// description is public, so anyone can send it again: sending the same signed version again may renew the
+    /// registration (refresh) but not make it expire sooner; a different version needs a proof created no earlier
+    /// than the registered one (no going back to an older signed version; `created` has second precision).
+    static func checkSignedReplacement(
+        of existing: StoredDescription, with submitted: JSONObject, registration: RegistrationInfo, id: String
+    ) throws(DirectoryError) {
+        let stored = (try? JSONValue(parsing: existing.document))?["proof"]
+        let old = ProofSummary(stored)
+        let new = ProofSummary(submitted["proof"])
+        if let oldValue = old.value, oldValue == new.value {
+            if let oldExpires = existing.registration.expires {
+                guard let newExpires = registration.expires, newExpires >= oldExpires else {
+                    throw .forbidden("\(id) belongs to \(existing.owner ?? "its signer"): without the owner's credentials its registration can be renewed, not shortened")
+                }
+            } else if registration.expires != nil {
+                throw .forbidden("\(id) belongs to \(existing.owner ?? "its signer"): without the owner's credentials its registration cannot be given an expiry")
+            }
+            return
+        }
+        guard let newCreated = new.created, let oldCreated = old.created, newCreated >= oldCreated else {
+            throw .forbidden("\(id) belongs to \(existing.owner ?? "its signer"): a new version must carry a proof created no earlier than the registered one")
+        }
+    }
+
+    /// The `created` time and `proofValue` of a proof (or of the first proof of a set).
+    struct ProofSummary {
+        var created: Timestamp?
+        var value: String?
+
+        init(_ proof: JSONValue?) {
+            let first = proof?.arrayValue?.first ?? proof
+            created = first?["created"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
+            value = first?["proofValue"]?.stringValue
+        }
     }
 
     static func record(id: String, content: JSONObject, registration: RegistrationInfo, anonymous: Bool, owner: String?)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import LMOSCore
 import LMOSDirectoryClient
 import UnixSignals
@@ -37,7 +38,10 @@ struct Register: AsyncParsableCommand {
 
     func run() async throws {
         let document = try readDocument(file)
-        let client = try directoryClient(directory)
+        try await withDirectoryClient(directory) { client in try await run(document, client) }
+    }
+
+    private func run(_ document: JSONValue, _ client: DirectoryClient) async throws {
         guard keepAlive else {
             do {
                 let registration = try await client.register(document, ttl: ttl)
@@ -105,23 +109,39 @@ struct Deregister: AsyncParsableCommand {
     var directory: String
 
     func run() async throws {
-        let client = try directoryClient(directory)
-        do {
-            try await client.deregister(id: id)
-            print("deregistered \(id)")
-        } catch {
-            printError("cannot deregister \(id): \(error)")
-            throw ExitCode(1)
+        try await withDirectoryClient(directory) { client in
+            do {
+                try await client.deregister(id: id)
+                print("deregistered \(id)")
+            } catch {
+                printError("cannot deregister \(id): \(error)")
+                throw ExitCode(1)
+            }
         }
     }
 }
 
-/// A client for the directory at `url`, or exit 2 with the reason.
-func directoryClient(_ url: String) throws -> DirectoryClient {
+/// Runs `body` with a client for the directory at `url` (or exits 2 with the reason), on an HTTP client that fails
+/// at once when nothing listens (instead of retrying until the request times out) and is shut down afterwards.
+func withDirectoryClient<T: Sendable>(_ url: String, _ body: (DirectoryClient) async throws -> T) async throws -> T {
+    var configuration = HTTPClient.Configuration()
+    configuration.connectionPool.retryConnectionEstablishment = false
+    configuration.timeout.connect = .seconds(5)
+    let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    let client: DirectoryClient
     do {
-        return try DirectoryClient(url: url)
+        client = try DirectoryClient(url: url, httpClient: http)
     } catch {
+        try? await http.shutdown()
         printError("--directory: \(error.detail)")
         throw ExitCode(2)
+    }
+    do {
+        let result = try await body(client)
+        try? await http.shutdown()
+        return result
+    } catch {
+        try? await http.shutdown()
+        throw error
     }
 }

@@ -49,17 +49,14 @@ struct Search: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try directoryClient(directory)
-        let results: [JSONValue]
-        do {
-            if let jsonpath {
-                results = try await client.search(jsonPath: jsonpath)
-            } else {
-                results = try await client.search(type: type, capability: capability, text: query, limit: limit)
+        let results: [JSONValue] = try await withDirectoryClient(directory) { client in
+            do {
+                if let jsonpath { return try await client.search(jsonPath: jsonpath) }
+                return try await client.search(type: type, capability: capability, text: query, limit: limit)
+            } catch {
+                printError("search failed: \(error)")
+                throw ExitCode(1)
             }
-        } catch {
-            printError("search failed: \(error)")
-            throw ExitCode(1)
         }
         let shown = limit.map { Array(results.prefix($0)) } ?? results
         switch format {
@@ -138,7 +135,10 @@ struct Watch: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try directoryClient(directory)
+        try await withDirectoryClient(directory) { client in try await watch(client) }
+    }
+
+    private func watch(_ client: DirectoryClient) async throws {
         do {
             for try await change in client.events(types: type.isEmpty ? nil : type, diff: diff, lastEventID: lastEventID) {
                 switch format {

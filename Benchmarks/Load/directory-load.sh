@@ -18,7 +18,7 @@ SUBSCRIBERS=${SUBSCRIBERS:-1000}
 EVENTS=${EVENTS:-100}
 WORK=$(mktemp -d /tmp/lmos-load.XXXXXX)
 PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() { for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
@@ -41,17 +41,26 @@ start() {
     URL=$(grep -o "http://[0-9.:]*" "$WORK/$name.out" | head -1)
     [ -n "$URL" ] || { echo "$name did not start: $(cat "$WORK/$name.err")" >&2; exit 1; }
 }
+# stop PID: SIGTERM, then SIGKILL after 5 s (the bare baseline does not end open event streams on shutdown).
+stop() {
+    kill "$1" 2>/dev/null || return 0
+    for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    kill -9 "$1" 2>/dev/null || true
+}
 rate() { awk '/Requests\/sec/ {printf "%.0f", $2}'; }
 latency_p50() { awk '/^ +50%/ {print $2}'; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 total() { curl -s "$1/things?limit=1&format=collection" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
 creates() { LOAD_PREFIX=$2 wrk -t2 -c8 -d"${DURATION}s" -s "$HERE/put.lua" "$1" | rate; }
+# fill_to URL N: PUTs new descriptions (prefix fill, ids urn:bench:fill:<thread>:<n>) until N are stored, in rounds of
+# at most 5 s (wrk runs for a duration, not a count), giving up after 15 minutes.
+FILL_ROUND=0
 fill_to() {
-    local url=$1 target=$2 have
-    have=$(total "$url")
-    if [ "$have" -lt "$target" ]; then
-        LOAD_PREFIX=fill$target LOAD_COUNT=$(( (target - have + 1) / 2 )) wrk -t2 -c8 -d600s -s "$HERE/put.lua" "$url" > /dev/null
-    fi
+    local url=$1 target=$2 have rounds=0
+    while have=$(total "$url"); [ "$have" -lt "$target" ] && [ $rounds -lt 180 ]; do
+        FILL_ROUND=$((FILL_ROUND + 1)); rounds=$((rounds + 1))
+        LOAD_PREFIX=fill$FILL_ROUND wrk -t2 -c8 -d5s -s "$HERE/put.lua" "$url" > /dev/null
+    done
 }
 
 echo "== directory (SQLite, $WORK/directory.sqlite)" >&2
@@ -63,14 +72,14 @@ C10=$(creates "$DIR_URL" c10)
 fill_to "$DIR_URL" "$FILL"; N2=$(total "$DIR_URL")
 C100=$(creates "$DIR_URL" c100)
 N3=$(total "$DIR_URL")
-GET=$(LOAD_PREFIX=fill$FILL LOAD_COUNT=$(( (FILL - N1) / 2 - 10 )) LOAD_THREADS=2 wrk -t2 -c8 -d"${DURATION}s" -s "$HERE/get.lua" "$DIR_URL" | rate)
+GET=$(LOAD_PREFIX=c0 LOAD_COUNT=500 LOAD_THREADS=2 wrk -t2 -c8 -d"${DURATION}s" -s "$HERE/get.lua" "$DIR_URL" | rate)
 SEARCH_CAP=$(wrk -t1 -c1 -d"${DURATION}s" --latency "$DIR_URL/search/lmos?capability=urn:bench:cap:42&limit=10" | latency_p50)
 SEARCH_Q=$(wrk -t1 -c1 -d"${DURATION}s" --latency "$DIR_URL/search/lmos?type=Agent&q=topic%2042&limit=10" | latency_p50)
 RSS=$(rss_mb "$DIR_PID")
 SSE=$(python3 "$HERE/sse_fanout.py" "$DIR_URL" --subscribers "$SUBSCRIBERS" --events "$EVENTS")
 RSS_SSE=$(rss_mb "$DIR_PID")
 DB_MB=$(du -sm "$WORK" | cut -f1)
-kill "$DIR_PID"; wait "$DIR_PID" 2>/dev/null || true
+stop "$DIR_PID"
 
 echo "== bare Hummingbird" >&2
 start bare "$BARE" 0
@@ -80,7 +89,7 @@ B_GET=$(LOAD_PREFIX=x LOAD_COUNT=100 LOAD_THREADS=2 wrk -t2 -c8 -d"${DURATION}s"
 B_SEARCH=$(wrk -t1 -c1 -d"${DURATION}s" --latency "$BARE_URL/search/lmos?capability=urn:bench:cap:42&limit=10" | latency_p50)
 B_RSS=$(rss_mb "$BARE_PID")
 B_SSE=$(python3 "$HERE/sse_fanout.py" "$BARE_URL" --subscribers "$SUBSCRIBERS" --events "$EVENTS")
-kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true
+stop "$BARE_PID"
 
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}x' if b else '-')" "$1" "$2"; }

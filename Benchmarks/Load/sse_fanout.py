@@ -5,7 +5,8 @@ event. Prints one JSON line: {"subscribers", "events", "delivered", "p50_ms", "p
 after --timeout seconds."""
 import argparse, asyncio, json, time, urllib.parse
 
-BODY = ('{"@context":["https://www.w3.org/2022/wot/td/v1.1"],"@type":"lmos:Agent","id":"%s","title":"SSE %d",'
+BODY = ('{"@context":["https://www.w3.org/2022/wot/td/v1.1",{"lmos":"https://eclipse.dev/lmos/protocol/v1"}],'
+        '"@type":"lmos:Agent","id":"%s","title":"SSE %d",'
         '"securityDefinitions":{"nosec_sc":{"scheme":"nosec"}},"security":"nosec_sc"}')
 
 async def subscriber(host, port, sent, latencies, ready, done, wanted):
@@ -80,6 +81,8 @@ async def main():
                 length = int(line.split(b":")[1])
         if length:
             await reader.readexactly(length)
+        if b" 201 " not in head.split(b"\r\n")[0]:
+            raise RuntimeError("the PUT was refused: " + head.decode(errors="replace"))
         await asyncio.sleep(1 / args.rate)
     deadline = time.monotonic() + args.timeout
     while done_count[0] < args.subscribers and time.monotonic() < deadline:

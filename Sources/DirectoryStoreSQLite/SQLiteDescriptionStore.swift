@@ -298,8 +298,11 @@ public final class SQLiteDescriptionStore: DescriptionStore {
     }
 
     public func search(_ query: DescriptionQuery, _ page: PageRequest, now: Timestamp) async throws(DirectoryError)
-        -> DescriptionPage
+        -> [StoredDescription]
     {
+        // Capability and words are selective: their rowid sets (from the capability index and the full-text index)
+        // drive the plan. A type matches about half of everything: it is checked per candidate instead, which
+        // also keeps a type-only search a walk along the id index that stops after one page.
         var conditions = ["(t.expires_ms IS NULL OR t.expires_ms > ?)"]
         var binds: [SQLiteData] = [.integer(Self.int(now.millisecondsSince1970))]
         if let type = query.searchType {
@@ -307,8 +310,7 @@ public final class SQLiteDescriptionStore: DescriptionStore {
             binds.append(.text(type))
         }
         if let capability = query.capability {
-            conditions.append(
-                "EXISTS (SELECT 1 FROM thing_capabilities c WHERE c.capability = ? AND c.thing = t.rowid)")
+            conditions.append("t.rowid IN (SELECT thing FROM thing_capabilities WHERE capability = ?)")
             binds.append(.text(capability))
         }
         let words = query.searchWords
@@ -317,16 +319,12 @@ public final class SQLiteDescriptionStore: DescriptionStore {
             binds.append(.text(words.map { "\"\($0)\"*" }.joined(separator: " ")))
         }
         let filter = conditions.joined(separator: " AND ")
-        let countBinds = binds
         let pageBinds = binds + [.integer(page.limit ?? -1), .integer(page.offset)]
         return try await read { connection in
-            let total = try await connection.query("SELECT COUNT(*) AS n FROM things t WHERE \(filter)", countBinds)
-                .first?.column("n")?.integer ?? 0
-            let items = try await connection.query(
+            try await connection.query(
                 "SELECT \(Self.columns(prefix: "t.")) FROM things t WHERE \(filter) ORDER BY t.id LIMIT ? OFFSET ?",
                 pageBinds
             ).map(Self.record)
-            return DescriptionPage(items: items, total: Int(total))
         }
     }
 

@@ -48,7 +48,6 @@ struct SearchTests {
         // Whole Enriched TDs, in id order.
         #expect(results.map(Descriptions.withoutDirectoryAdditions) == [Self.billing, Self.weather])
         #expect(results.allSatisfy { Format.isRFC3339($0["registration"]?["retrieved"]?.stringValue) })
-        #expect(answer.header("X-Total-Count") == "2")
         // With nothing asked, everything.
         #expect(try await Self.ids(directory, []).count == 4)
     }
@@ -130,7 +129,6 @@ struct SearchTests {
         let capability = ("capability", "urn:acme:capability:weather")
         let first = try await directory.get(Paths.query("/search/lmos", [capability, ("limit", "2")]))
         #expect(try first.json().arrayValue?.compactMap { $0["id"]?.stringValue } == ["urn:example:agent:billing", "urn:example:agent:weather"])
-        #expect(first.header("X-Total-Count") == "3")
         let next = try #require(first.link("next"))
         #expect(next.path == "/search/lmos")
         #expect(next.query == ["capability": "urn:acme:capability:weather", "offset": "2", "limit": "2"])

@@ -72,7 +72,7 @@ struct RegistrationTests {
         #expect(try await test.directory.description(id: "urn:short") == nil)
         #expect(try await test.directory.list().items.map(\.id) == ["urn:forever", "urn:long"])
         #expect(try await test.directory.list().total == 2)
-        #expect(try await test.directory.search(DescriptionQuery(text: "weather")).total == 2)
+        #expect(try await test.directory.search(DescriptionQuery(text: "weather")).items.count == 2)
         await #expect(throws: DirectoryError.notFound("urn:short")) { try await test.directory.delete(id: "urn:short") }
         #expect(try await test.directory.purgeExpired() == 1)
         #expect(try await test.directory.purgeExpired() == 0)

@@ -201,14 +201,22 @@ public final class ThingDirectory: Sendable {
         return try await store.list(after: id, limit: max(1, limit), now: now).map { EnrichedDescription($0, retrieved: now) }
     }
 
-    /// An LMOS search (PROTOCOL.md 3): type, capability id and words, combined with AND, in id order.
+    /// An LMOS search (PROTOCOL.md 3): type, capability id and words, combined with AND, in id order; `hasMore`
+    /// tells whether matches follow the page.
     public func search(_ query: DescriptionQuery, _ page: PageRequest = PageRequest()) async throws(DirectoryError)
-        -> (items: [EnrichedDescription], total: Int)
+        -> (items: [EnrichedDescription], hasMore: Bool)
     {
         try Self.check(page)
         let now = clock()
-        let result = try await store.search(query, page, now: now)
-        return (result.items.map { EnrichedDescription($0, retrieved: now) }, result.total)
+        var probe = page
+        if let limit = page.limit { probe.limit = limit + 1 }
+        var items = try await store.search(query, probe, now: now)
+        var hasMore = false
+        if let limit = page.limit, items.count > limit {
+            items.removeLast(items.count - limit)
+            hasMore = true
+        }
+        return (items.map { EnrichedDescription($0, retrieved: now) }, hasMore)
     }
 
     /// A version of the whole collection that changes with every change: the newest event id.

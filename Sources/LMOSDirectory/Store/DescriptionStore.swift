@@ -34,9 +34,10 @@ public protocol DescriptionStore: Sendable {
     /// Up to `limit` descriptions not expired at `now` whose id sorts after `id` (keyset paging for streaming).
     func list(after id: String?, limit: Int, now: Timestamp) async throws(DirectoryError) -> [StoredDescription]
 
-    /// An LMOS search over the descriptions not expired at `now`.
+    /// An LMOS search over the descriptions not expired at `now`: the matches in the window of `page`, in id order.
+    /// (No total: counting every match of a broad search would cost more than finding a page.)
     func search(_ query: DescriptionQuery, _ page: PageRequest, now: Timestamp) async throws(DirectoryError)
-        -> DescriptionPage
+        -> [StoredDescription]
 
     /// Ids of up to `limit` descriptions whose registration expired at `now`.
     func expiredIDs(now: Timestamp, limit: Int) async throws(DirectoryError) -> [String]

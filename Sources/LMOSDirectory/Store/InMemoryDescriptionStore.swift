@@ -108,7 +108,7 @@ public final class InMemoryDescriptionStore: DescriptionStore {
     }
 
     public func search(_ query: DescriptionQuery, _ page: PageRequest, now: Timestamp) async throws(DirectoryError)
-        -> DescriptionPage
+        -> [StoredDescription]
     {
         let type = query.typeValue
         let words = query.words
@@ -125,7 +125,7 @@ public final class InMemoryDescriptionStore: DescriptionStore {
                     matches.append(record)
                 }
             }
-            return Self.window(matches, page)
+            return Self.window(matches, page).items
         }
     }
 

@@ -21,6 +21,4 @@ extension HTTPField.Name {
     static let link = HTTPField.Name("Link")!
     /// `Last-Event-ID` (HTML, Server-Sent Events).
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
-    /// `X-Total-Count`: how many results a search has in all.
-    static let totalCount = HTTPField.Name("X-Total-Count")!
 }

@@ -15,16 +15,15 @@ extension DirectoryResponder {
             capability: parameters["capability"].flatMap { $0.isEmpty ? nil : $0 },
             text: parameters["q"].flatMap { $0.isEmpty ? nil : $0 })
         let pageSize = min(limit ?? configuration.maximumPageSize, configuration.maximumPageSize)
-        let (items, total) = try await directory.search(query, PageRequest(offset: offset, limit: pageSize))
+        let (items, hasMore) = try await directory.search(query, PageRequest(offset: offset, limit: pageSize))
         var headers: HTTPFields = [:]
         let arguments: [(String, String?)] = [("type", query.type), ("capability", query.capability), ("q", query.text)]
         headers.append(HTTPField(name: .link, value: LinkHeader.value(LinkHeader.url("/search/lmos", arguments), relation: "canonical",
             parameters: [("etag", "\(try await directory.collectionVersion())")])))
-        if offset + items.count < total {
+        if hasMore {
             let next = LinkHeader.url("/search/lmos", arguments + [("offset", "\(offset + items.count)"), ("limit", "\(limit ?? pageSize)")])
             headers.append(HTTPField(name: .link, value: LinkHeader.value(next, relation: "next")))
         }
-        headers[.totalCount] = "\(total)"
         return try respond(json: Self.jsonArray(items.map(\.json)), request: request, jsonTypes: [MediaType.jsonLD, MediaType.json], headers: headers)
     }
 

@@ -243,18 +243,16 @@ public final class SQLiteDescriptionStore: DescriptionStore {
                         anonymous = ?, owner = ?, title = ?, summary = ?, capabilities = ? WHERE id = ?
                     """, Self.binds(record) + [.text(id)])
             }
-            let rowid = try await writer.query("SELECT rowid FROM things WHERE id = ?", [.text(id)])
-                .first?.column("rowid")?.integer ?? 0
             if existing != nil {
-                _ = try await writer.query("DELETE FROM thing_types WHERE thing = ?", [.integer(rowid)])
-                _ = try await writer.query("DELETE FROM thing_capabilities WHERE thing = ?", [.integer(rowid)])
+                _ = try await writer.query("DELETE FROM thing_types WHERE id = ?", [.text(id)])
+                _ = try await writer.query("DELETE FROM thing_capabilities WHERE id = ?", [.text(id)])
             }
             for type in Set(record.index.types) {
-                _ = try await writer.query("INSERT INTO thing_types (type, thing) VALUES (?, ?)", [.text(type), .integer(rowid)])
+                _ = try await writer.query("INSERT INTO thing_types (type, id) VALUES (?, ?)", [.text(type), .text(id)])
             }
             for capability in Set(record.index.capabilities) {
                 _ = try await writer.query(
-                    "INSERT INTO thing_capabilities (capability, thing) VALUES (?, ?)", [.text(capability), .integer(rowid)])
+                    "INSERT INTO thing_capabilities (capability, id) VALUES (?, ?)", [.text(capability), .text(id)])
             }
         case .delete(let event):
             pending = event
@@ -300,18 +298,14 @@ public final class SQLiteDescriptionStore: DescriptionStore {
     public func search(_ query: DescriptionQuery, _ page: PageRequest, now: Timestamp) async throws(DirectoryError)
         -> [StoredDescription]
     {
-        // Capability and words are selective: their rowid sets (from the capability index and the full-text index)
-        // drive the plan. A type matches about half of everything: it is checked per candidate instead, which
-        // also keeps a type-only search a walk along the id index that stops after one page.
+        // A capability search walks the (capability, id) index in id order, checking the other criteria on the way,
+        // and stops after one page. Words drive through the full-text index. A type matches about half of
+        // everything: it is checked per candidate. Only the page's documents are read.
         var conditions = ["(t.expires_ms IS NULL OR t.expires_ms > ?)"]
         var binds: [SQLiteData] = [.integer(Self.int(now.millisecondsSince1970))]
         if let type = query.searchType {
-            conditions.append("EXISTS (SELECT 1 FROM thing_types y WHERE y.type = ? AND y.thing = t.rowid)")
+            conditions.append("EXISTS (SELECT 1 FROM thing_types y WHERE y.type = ? AND y.id = t.id)")
             binds.append(.text(type))
-        }
-        if let capability = query.capability {
-            conditions.append("t.rowid IN (SELECT thing FROM thing_capabilities WHERE capability = ?)")
-            binds.append(.text(capability))
         }
         let words = query.searchWords
         if !words.isEmpty {
@@ -319,11 +313,20 @@ public final class SQLiteDescriptionStore: DescriptionStore {
             binds.append(.text(words.map { "\"\($0)\"*" }.joined(separator: " ")))
         }
         let filter = conditions.joined(separator: " AND ")
+        let matches: String
+        if let capability = query.capability {
+            matches = """
+                SELECT c.id FROM thing_capabilities c JOIN things t ON t.id = c.id
+                WHERE c.capability = ? AND \(filter) ORDER BY c.id LIMIT ? OFFSET ?
+                """
+            binds.insert(.text(capability), at: 0)
+        } else {
+            matches = "SELECT t.id FROM things t WHERE \(filter) ORDER BY t.id LIMIT ? OFFSET ?"
+        }
         let pageBinds = binds + [.integer(page.limit ?? -1), .integer(page.offset)]
         return try await read { connection in
             try await connection.query(
-                "SELECT \(Self.columns(prefix: "t.")) FROM things t WHERE \(filter) ORDER BY t.id LIMIT ? OFFSET ?",
-                pageBinds
+                "SELECT \(Self.columns) FROM things WHERE id IN (\(matches)) ORDER BY id", pageBinds
             ).map(Self.record)
         }
     }

@@ -32,19 +32,20 @@ enum Schema {
         """
         CREATE TABLE IF NOT EXISTS thing_types (
             type TEXT NOT NULL,
-            thing INTEGER NOT NULL REFERENCES things(rowid) ON DELETE CASCADE,
-            PRIMARY KEY (type, thing)
+            id TEXT NOT NULL REFERENCES things(id) ON DELETE CASCADE,
+            PRIMARY KEY (type, id)
         ) WITHOUT ROWID
         """,
-        "CREATE INDEX IF NOT EXISTS thing_types_thing ON thing_types(thing)",
+        "CREATE INDEX IF NOT EXISTS thing_types_id ON thing_types(id)",
+        // (capability, id): a capability search walks this index in id order and stops after one page.
         """
         CREATE TABLE IF NOT EXISTS thing_capabilities (
             capability TEXT NOT NULL,
-            thing INTEGER NOT NULL REFERENCES things(rowid) ON DELETE CASCADE,
-            PRIMARY KEY (capability, thing)
+            id TEXT NOT NULL REFERENCES things(id) ON DELETE CASCADE,
+            PRIMARY KEY (capability, id)
         ) WITHOUT ROWID
         """,
-        "CREATE INDEX IF NOT EXISTS thing_capabilities_thing ON thing_capabilities(thing)",
+        "CREATE INDEX IF NOT EXISTS thing_capabilities_id ON thing_capabilities(id)",
         """
         CREATE VIRTUAL TABLE IF NOT EXISTS thing_text USING fts5(
             title, summary, capabilities, content='things', content_rowid='rowid',

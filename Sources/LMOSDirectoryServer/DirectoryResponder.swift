@@ -59,7 +59,7 @@ public struct DirectoryResponder: HTTPResponder {
             }
         case "things"?:
             let raw = segments.dropFirst().joined(separator: "/")
-            guard let id = PercentDecoding.decode(raw), !id.isEmpty else {
+            guard let id = PercentEncoding.decode(raw), !id.isEmpty else {
                 throw Problem(.badRequest, "the id in the path is not a valid percent-encoded UTF-8 string")
             }
             switch method {

@@ -1,3 +1,4 @@
+import LMOSCore
 import HTTPTypes
 
 /// RFC 8288 `Link` header values for paged collections (WoT Discovery 7.3.2.1.5).
@@ -11,7 +12,7 @@ enum LinkHeader {
 
     /// `path?name=value&...` with values percent-encoded; nil values are left out.
     static func url(_ path: String, _ parameters: [(String, String?)]) -> String {
-        let query = parameters.compactMap { name, value in value.map { "\(name)=\(PercentDecoding.encode($0))" } }
+        let query = parameters.compactMap { name, value in value.map { "\(name)=\(PercentEncoding.encode($0))" } }
         return query.isEmpty ? path : path + "?" + query.joined(separator: "&")
     }
 }

@@ -14,7 +14,7 @@ extension DirectoryResponder {
         let document = try await readDocument(request)
         switch try await directory.put(id: id, document: document) {
         case .created:
-            return Response(status: .created, headers: [.location: "/things/" + PercentDecoding.encodePathSegment(id)])
+            return Response(status: .created, headers: [.location: "/things/" + PercentEncoding.encodePathSegment(id)])
         case .replaced:
             return Response(status: .noContent)
         }

@@ -68,6 +68,19 @@ struct OwnershipTests {
         #expect(try await test.directory.description(id: "urn:example:agent:weather")?.object["title"] == "Patched")
     }
 
+    @Test("without a proof, a registration belongs to the authenticated subject that made it")
+    func subjectOwns() async throws {
+        let test = try await TestDirectory(.memory)
+        try await test.directory.put(id: "urn:example:agent:weather", document: Fixture.agent(), requester: .subject("alice"))
+        await #expect(throws: DirectoryError.self) {
+            try await test.directory.put(id: "urn:example:agent:weather", document: Fixture.agent(title: "Bob's"), requester: .subject("bob"))
+        }
+        await #expect(throws: DirectoryError.self) { try await test.directory.delete(id: "urn:example:agent:weather") }
+        try await test.directory.delete(id: "urn:example:agent:weather", requester: .subject("alice"))
+        let anonymous = try await test.directory.createAnonymous(document: Fixture.agent(id: nil), requester: .subject("alice"))
+        await #expect(throws: DirectoryError.self) { try await test.directory.delete(id: anonymous) }
+    }
+
     @Test("an administrator may change any description")
     func administrator() async throws {
         let test = try await TestDirectory(.memory)

@@ -8,6 +8,13 @@ public enum Requester: Sendable, Hashable {
     /// An administrator (an OAuth token with scope `lmos:admin`): may change any description.
     case administrator
 
+    /// The subject a new registration by this requester belongs to when it carries no proof (PROTOCOL.md 3: the
+    /// token's `sub`).
+    var subject: String? {
+        if case .subject(let subject) = self { return subject }
+        return nil
+    }
+
     func mayChange(ownedBy owner: String) -> Bool {
         switch self {
         case .anonymous: return false

@@ -113,7 +113,8 @@ public final class ThingDirectory: Sendable {
         _ = try await store.write(id: id, time: now, { [configuration, submitted] existing throws(DirectoryError) in
             guard existing == nil else { throw .storage("generated id \(id) is taken") }
             let registration = try request.registration(created: now, now: now, maximumTTL: configuration.maximumTTL)
-            let record = Self.record(id: id, content: submitted, registration: registration, anonymous: true, owner: signer)
+            let record = Self.record(
+                id: id, content: submitted, registration: registration, anonymous: true, owner: signer ?? requester.subject)
             return .put(record, try Self.event(replacing: nil, with: record))
         }, committed: hub.publish)
         return id
@@ -268,11 +269,12 @@ public final class ThingDirectory: Sendable {
         }
     }
 
-    /// Who owns a description after a write: its first signer keeps it (PROTOCOL.md 3).
+    /// Who owns a description after a write: its first signer (or, without a proof, the authenticated subject that
+    /// registered it) keeps it (PROTOCOL.md 3).
     static func owner(after existing: StoredDescription?, signer: String?, requester: Requester, id: String)
         throws(DirectoryError) -> String?
     {
-        guard let owner = existing?.owner else { return signer }
+        guard let owner = existing?.owner else { return signer ?? requester.subject }
         if signer == owner || requester.mayChange(ownedBy: owner) { return owner }
         throw .forbidden("\(id) belongs to \(owner): a replacement must be signed by that DID")
     }

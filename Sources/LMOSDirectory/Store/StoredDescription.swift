@@ -13,7 +13,8 @@ public struct StoredDescription: Sendable, Hashable {
     public var anonymous: Bool
     /// The DID that owns the description (PROTOCOL.md 3), if it was registered with a valid proof.
     public var owner: String?
-    /// What searches look at, extracted from the description when it was written.
+    /// What searches look at, extracted from the description when it was written. Stores that keep it in their
+    /// own indexes (SQLite) give it back empty when reading.
     public var index: SearchIndexEntry
 
     public init(

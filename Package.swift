@@ -13,6 +13,9 @@ let package = Package(
         .library(name: "DirectoryStoreSQLite", targets: ["DirectoryStoreSQLite"]),
         .library(name: "LMOSDirectoryServer", targets: ["LMOSDirectoryServer"]),
         .library(name: "LMOSDirectoryClient", targets: ["LMOSDirectoryClient"]),
+        .library(name: "DNSMessage", targets: ["DNSMessage"]),
+        .library(name: "LMOSLocalDiscovery", targets: ["LMOSLocalDiscovery"]),
+        .library(name: "LMOSConsumer", targets: ["LMOSConsumer"]),
         .executable(name: "lmos", targets: ["lmos"]),
     ],
     dependencies: [
@@ -81,6 +84,29 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // DNS messages as mDNS / DNS-SD use them (RFC 1035, 6762, 6763): names, records, compression. Pure.
+        .target(name: "DNSMessage"),
+        // Local network discovery: the mDNS responder and DNS-SD browser (RFC 6762 / 6763) as pure state
+        // machines, on SwiftNIO UDP multicast.
+        .target(
+            name: "LMOSLocalDiscovery",
+            dependencies: [
+                "DNSMessage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Discovers and consumes descriptions: one Discovery API over every introduction.
+        .target(
+            name: "LMOSConsumer",
+            dependencies: [
+                "LMOSCore", "LMOSDirectoryClient", "LMOSLocalDiscovery",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The command-line tool: thin, delegates to the libraries.
         .executableTarget(
             name: "lmos",
@@ -92,6 +118,8 @@ let package = Package(
                 "DirectoryStoreSQLite",
                 "LMOSDirectoryServer",
                 "LMOSDirectoryClient",
+                "LMOSLocalDiscovery",
+                "LMOSConsumer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

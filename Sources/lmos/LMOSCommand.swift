@@ -20,11 +20,13 @@ struct LMOSCommand: AsyncParsableCommand {
               lmos register weather.signed.json --directory http://127.0.0.1:8080 --ttl 60 --keep-alive
               lmos search --directory http://127.0.0.1:8080 --type Agent --query weather
               lmos watch --directory http://127.0.0.1:8080
+              lmos directory serve --host 0.0.0.0 --advertise
+              lmos discover --mdns
             """,
         version: "0.1.0",
         subcommands: [
             Validate.self, Convert.self, New.self, Identity.self, Sign.self, Verify.self, Directory.self, Register.self,
-            Deregister.self, Search.self, Watch.self,
+            Deregister.self, Search.self, Watch.self, Advertise.self, Discover.self,
         ]
     )
 }

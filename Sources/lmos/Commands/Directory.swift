@@ -3,7 +3,9 @@ import DirectoryStoreSQLite
 import LMOSCore
 import LMOSDirectory
 import LMOSDirectoryServer
+import LMOSLocalDiscovery
 import Logging
+import Synchronization
 
 struct Directory: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +29,11 @@ extension Directory {
                   lmos directory serve
                   lmos directory serve --port 9000 --store sqlite:/var/lib/lmos/directory.sqlite --max-ttl 3600
                   lmos directory serve --store memory --port 0
+                  lmos directory serve --host 0.0.0.0 --advertise --interface eth0
+
+                With --advertise the directory announces itself on the local network with DNS-SD over multicast
+                DNS (_wot._tcp and _directory._sub._wot._tcp, TXT td=/.well-known/wot type=Directory scheme=http)
+                once it listens, and sends a goodbye when it stops.
                 """
         )
 
@@ -51,11 +58,24 @@ extension Directory {
         @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
         var logLevel = "info"
 
+        @Flag(help: "Advertise the directory on the local network (DNS-SD over multicast DNS).")
+        var advertise = false
+
+        @Option(help: "The network interface to advertise on (default: every multicast-capable one).")
+        var interface: String?
+
+        @Option(name: .customLong("advertise-name"), help: "The DNS-SD instance name to advertise.")
+        var advertiseName = "LMOS Directory"
+
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
             if let maxTTL, !(maxTTL > 0) { throw ValidationError("--max-ttl must be a number of seconds above 0") }
             guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be above 0") }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+            if interface != nil, !advertise { throw ValidationError("--interface needs --advertise") }
+            guard !advertiseName.isEmpty, advertiseName.utf8.count <= 63 else {
+                throw ValidationError("--advertise-name must be 1 to 63 bytes long")
+            }
             guard store == "memory" || (store.hasPrefix("sqlite:") && store.count > 7) else {
                 throw ValidationError("--store must be sqlite:PATH or memory, not '\(store)'")
             }
@@ -89,16 +109,61 @@ extension Directory {
                     host: host, port: port, maximumBodySize: maxBodySize, publicURL: publicURL),
                 logger: logger)
             let storeName = store
+            let advertiser = advertise ? DirectoryAdvertiser(name: advertiseName, interface: interface, logger: logger) : nil
             do {
                 try await server.run { url in
                     print("lmos directory listening on \(url) (store \(storeName))")
                     flushStandardOutput()
+                    await advertiser?.start(url: url)
                 }
             } catch {
+                await advertiser?.stop()
                 await directory.shutdown()
                 printError("the directory stopped: \(error)")
                 throw ExitCode(1)
             }
+            await advertiser?.stop()
         }
+    }
+}
+
+/// Advertises a running directory on the local network and says goodbye when it stops.
+final class DirectoryAdvertiser: Sendable {
+    let name: String
+    let interface: String?
+    let logger: Logger
+    private let responder = Mutex<MulticastDNS?>(nil)
+
+    init(name: String, interface: String?, logger: Logger) {
+        self.name = name
+        self.interface = interface
+        self.logger = logger
+    }
+
+    /// Starts advertising the directory listening at `url`; a failure is reported and the directory keeps running.
+    func start(url: String) async {
+        guard let target = ServiceURL(url) else { return }
+        if url.contains("://127.") || url.contains("://[::1]") || url.contains("://localhost") {
+            printError("note: the directory listens on loopback only; use --host 0.0.0.0 so that others can reach it")
+        }
+        do {
+            let mdns = try await MulticastDNS.start(interfaces: InterfaceSelection(interface), logger: logger)
+            responder.withLock { $0 = mdns }
+            let advertisement = try await mdns.advertise(
+                .wot(name: name, port: target.port, descriptionPath: "/.well-known/wot", isDirectory: true, scheme: target.scheme))
+            print("lmos directory advertised as \"\(advertisement.name)\" (_directory._sub._wot._tcp)")
+            flushStandardOutput()
+        } catch {
+            printError("cannot advertise the directory: \(error)")
+        }
+    }
+
+    /// Sends the goodbye and closes the mDNS sockets.
+    func stop() async {
+        let mdns = responder.withLock { value in
+            defer { value = nil }
+            return value
+        }
+        await mdns?.shutdown()
     }
 }

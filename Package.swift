@@ -159,6 +159,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .testTarget(name: "DNSMessageTests", dependencies: ["DNSMessage"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LMOSLocalDiscoveryTests", dependencies: ["LMOSLocalDiscovery", "DNSMessage"]),
         // Runs the built `lmos` binary as a user would.
         .testTarget(name: "LMOSCLITests", dependencies: ["lmos", "LMOSCore", "LMOSTestSupport"]),
         // Interop with real peers (Python cbor2, jcs); needs python3 with those packages (scripts/test installs them).

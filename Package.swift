@@ -161,6 +161,17 @@ let package = Package(
         ),
         .testTarget(name: "DNSMessageTests", dependencies: ["DNSMessage"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LMOSLocalDiscoveryTests", dependencies: ["LMOSLocalDiscovery", "DNSMessage"]),
+        // mDNS against real peers (python-zeroconf, Avahi) and end to end with the CLI; multicast, so these run only
+        // inside a private network namespace (scripts/netns-run).
+        .testTarget(
+            name: "LMOSLocalNetworkTests",
+            dependencies: [
+                "lmos", "LMOSLocalDiscovery", "LMOSConsumer", "DNSMessage", "LMOSCore", "LMOSTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Peers"]
+        ),
         // Runs the built `lmos` binary as a user would.
         .testTarget(name: "LMOSCLITests", dependencies: ["lmos", "LMOSCore", "LMOSTestSupport"]),
         // Interop with real peers (Python cbor2, jcs); needs python3 with those packages (scripts/test installs them).

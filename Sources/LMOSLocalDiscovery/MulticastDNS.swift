@@ -168,6 +168,7 @@ public actor MulticastDNS {
             logger.debug("ignored a malformed mDNS packet", metadata: ["from": "\(packet.source)", "error": "\(error)"])
             return
         }
+        logger.trace("mDNS packet", metadata: ["from": "\(packet.source)", "message": "\(message)"])
         let now = ContinuousClock.now
         perform(responder.receive(message, from: packet.source, sourcePort: packet.source.port ?? 0, now: now))
         for id in browsers.keys {
@@ -190,6 +191,7 @@ public actor MulticastDNS {
             browsers[id] = browser
             for event in events { browser.continuation.yield(event) }
             for query in queries { perform([.multicast(query)]) }
+            if !events.isEmpty { logger.trace("mDNS browse events", metadata: ["events": "\(events)"]) }
         }
         reschedule()
     }

@@ -19,11 +19,14 @@ public final class BackgroundProcess: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         output.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
+            // Empty data means end of file: stop watching, or the handler would be called again and again.
+            if data.isEmpty { handle.readabilityHandler = nil }
             guard let self else { return }
             self.lock.withLock { self.buffer.append(data) }
         }
         errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
             guard let self else { return }
             self.lock.withLock { self.errorText.append(data) }
         }
@@ -51,6 +54,30 @@ public final class BackgroundProcess: @unchecked Sendable {
         throw Timeout(description: "no line within \(seconds) s: \(standardError)")
     }
 
+    /// The first line of standard output that satisfies `predicate`, waiting at most `seconds` (without blocking a
+    /// thread).
+    public func line(timeout seconds: Double = 20, where predicate: (String) -> Bool) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let line = standardOutput.split(separator: "\n").map(String.init).first(where: predicate) { return line }
+            if !process.isRunning {
+                if let line = standardOutput.split(separator: "\n").map(String.init).first(where: predicate) { return line }
+                throw Timeout(description: "process exited (\(process.terminationStatus)) without the line; stdout: \(standardOutput) stderr: \(standardError)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw Timeout(description: "no such line within \(seconds) s; stdout: \(standardOutput) stderr: \(standardError)")
+    }
+
+    /// Sends a signal (SIGINT, SIGTERM) and waits up to `seconds` for the process to end; returns its status.
+    public func signal(_ number: Int32, waitingUpTo seconds: Double = 10) async -> Int32? {
+        guard process.isRunning else { return process.terminationStatus }
+        kill(process.processIdentifier, number)
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        return exitStatus
+    }
+
     /// What the process wrote to standard error so far.
     public var standardError: String { lock.withLock { String(decoding: errorText, as: UTF8.self) } }
 
@@ -66,19 +93,39 @@ public final class BackgroundProcess: @unchecked Sendable {
     /// The exit status once the process has ended, or nil while it runs.
     public var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
 
-    /// Stops the process (SIGTERM, then SIGKILL after a second) and waits for it.
+    /// Stops the process (SIGTERM, then SIGKILL after a second) and waits for it, at most three seconds in all
+    /// (Foundation sometimes never notices a child's exit; the zombie is then reaped here).
     public func terminate() {
+        defer {
+            output.fileHandleForReading.readabilityHandler = nil
+            errors.fileHandleForReading.readabilityHandler = nil
+        }
         guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(1)
+        let pid = process.processIdentifier
+        kill(pid, SIGTERM)
+        var deadline = Date().addingTimeInterval(1)
         while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        output.fileHandleForReading.readabilityHandler = nil
-        errors.fileHandleForReading.readabilityHandler = nil
+        guard process.isRunning else { return }
+        kill(pid, SIGKILL)
+        deadline = Date().addingTimeInterval(2)
+        while process.isRunning && Date() < deadline {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { return }
+            usleep(10_000)
+        }
     }
 
     deinit { terminate() }
+}
+
+/// The command line that runs `executable` with no signal blocked.
+///
+/// Processes started from a Swift concurrency thread inherit its signal mask, in which SIGTERM and SIGINT are
+/// blocked, so a peer (or `timeout` inside a peer's script) would never see them. This puts a tiny `python3`
+/// shim in front that clears the mask and then replaces itself with the command (same process id).
+public func unblockingSignals(_ executable: URL, _ arguments: [String]) -> (URL, [String]) {
+    let shim = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])"
+    return (URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", shim, executable.path] + arguments)
 }
 
 /// The `lmos` executable built next to the test bundle (`LMOS_BINARY` overrides).

@@ -45,9 +45,10 @@ struct RecordCache: Sendable {
         return entries.count != before
     }
 
-    /// The live records of `name` and `type`.
+    /// The live records of `name` and `type`, the most recently received first.
     func records(named name: DomainName, type: RecordType) -> [ResourceRecord] {
-        entries.values.filter { $0.record.name == name && $0.record.type == type }.map(\.record)
+        entries.values.filter { $0.record.name == name && $0.record.type == type }
+            .sorted { $0.received > $1.received }.map(\.record)
     }
 
     /// Records still good for more than half their TTL: the known answers a query may list (section 7.1).

@@ -1,0 +1,89 @@
+import Foundation
+import LMOSLocalDiscovery
+import LMOSTestSupport
+import Testing
+
+/// Our responder and browser against Avahi (avahi-daemon with a private D-Bus, through Peers/avahi-peer.sh), both
+/// ways. Avahi's daemon needs real root, so these run when the namespace was made by root.
+@Suite("Avahi interop", .serialized, .enabled(if: NetworkSandbox.isPrivate && AvahiPeer.canRun))
+struct AvahiInteropTests {
+    @Test func avahiBrowsesAndResolvesWhatWeAdvertise() async throws {
+        let mdns = try await MulticastDNS.start(interfaces: .named(["lo"]))
+        _ = try await mdns.advertise(.wot(name: "Avahi Sees Us", port: 8140, descriptionPath: "/td/us", isDirectory: true))
+        let browser = try AvahiPeer.start(["browse", "--timeout", "8", "_wot._tcp"])
+        let line = try await browser.line(timeout: 12) { $0.contains("\"resolved\"") && $0.contains("Avahi Sees Us") }
+        let resolved = ZeroconfInteropTests.json(line)
+        #expect(resolved["port"] as? Int == 8140)
+        #expect(resolved["address"] as? String == "127.0.0.1")
+        let txt = resolved["txt"] as? [String: Any]
+        #expect(txt?["td"] as? String == "/td/us")
+        #expect(txt?["type"] as? String == "Directory")
+        // Also found under the directory subtype.
+        let subtype = try AvahiPeer.start(["browse", "--timeout", "6", "_directory._sub._wot._tcp"])
+        _ = try await subtype.line(timeout: 10) { $0.contains("\"added\"") && $0.contains("Avahi Sees Us") }
+        await mdns.shutdown()
+        _ = try await browser.line(timeout: 5) { $0.contains("\"removed\"") && $0.contains("Avahi Sees Us") }
+        browser.terminate()
+        subtype.terminate()
+    }
+
+    @Test func weFindWhatAvahiPublishesAndSeeItLeave() async throws {
+        let publisher = try AvahiPeer.start([
+            "publish", "--duration", "6", "Avahi Agent", "_wot._tcp", "8141", "td=/avahi/td", "type=Thing", "scheme=http",
+        ])
+        _ = try await publisher.line(timeout: 12) { $0.contains("\"registered\"") }
+        let mdns = try await MulticastDNS.start(interfaces: .named(["lo"]))
+        var found: DiscoveredService?
+        var removed = false
+        let deadline = ContinuousClock.now + .seconds(15)
+        for await event in await mdns.browse(.wot) {
+            switch event {
+            case .added(let service) where service.name == "Avahi Agent": found = service
+            case .removed(let service) where service.name == "Avahi Agent": removed = true
+            default: break
+            }
+            if removed || ContinuousClock.now > deadline { break }
+        }
+        await mdns.shutdown()
+        let service = try #require(found)
+        #expect(service.port == 8141)
+        #expect(service.txt["td"] == "/avahi/td")
+        #expect(service.addresses.contains(.v4(.init("127.0.0.1")!)))
+        #expect(removed)
+        publisher.terminate()
+    }
+
+    @Test func aNameAvahiHoldsIsRenamed() async throws {
+        let publisher = try AvahiPeer.start(["publish", "--duration", "15", "Avahi Clash", "_wot._tcp", "8142", "type=Thing"])
+        _ = try await publisher.line(timeout: 12) { $0.contains("\"registered\"") }
+        let mdns = try await MulticastDNS.start(interfaces: .named(["lo"]))
+        let advertised = try await mdns.advertise(.wot(name: "Avahi Clash", port: 8143, descriptionPath: "/td"))
+        #expect(advertised.name == "Avahi Clash (2)")
+        await mdns.shutdown()
+        publisher.terminate()
+    }
+}
+
+enum AvahiPeer {
+    static let script = NetworkSandbox.peers.appendingPathComponent("avahi-peer.sh")
+
+    /// Root (Avahi's daemon needs it) and the Debian packages present.
+    static var canRun: Bool {
+        getuid() == 0 && ["/usr/sbin/avahi-daemon", "/usr/bin/avahi-publish", "/usr/bin/dbus-daemon"].allSatisfy {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+    }
+
+    static func start(_ arguments: [String]) throws -> BackgroundProcess {
+        let (executable, command) = unblockingSignals(URL(fileURLWithPath: "/bin/bash"), [script.path] + arguments)
+        return try BackgroundProcess(executable, command)
+    }
+}
+
+@Suite("Avahi present")
+struct AvahiPresenceTests {
+    @Test(.enabled(if: NetworkSandbox.mustRun && NetworkSandbox.isPrivate && getuid() == 0 && !AvahiPeer.canRun))
+    func avahiIsInstalledWhereInteropMustRun() {
+        Issue.record("avahi-daemon, avahi-utils and dbus are missing; scripts/test installs them")
+    }
+}

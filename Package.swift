@@ -166,7 +166,8 @@ let package = Package(
         .testTarget(
             name: "LMOSLocalNetworkTests",
             dependencies: [
-                "lmos", "LMOSLocalDiscovery", "LMOSConsumer", "DNSMessage", "LMOSCore", "LMOSTestSupport",
+                "lmos", "LMOSLocalDiscovery", "LMOSConsumer", "LMOSDirectoryClient", "DNSMessage", "LMOSCore",
+                "LMOSTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

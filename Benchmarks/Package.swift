@@ -36,6 +36,12 @@ let package = Package(
         ),
         // The baseline of the directory load harness (Load/directory-load.sh): bare Hummingbird routes that do
         // no directory work, so each figure can be given next to what the framework alone does on this machine.
+        // The Swift side of LocalDiscovery/mdns-bench.sh (mDNS advertise / goodbye / bulk resolution times).
+        .executableTarget(
+            name: "MDNSBench",
+            dependencies: [.product(name: "LMOSLocalDiscovery", package: "swift-lmos")],
+            path: "Benchmarks/MDNSBench"
+        ),
         .executableTarget(
             name: "BareHummingbird",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],

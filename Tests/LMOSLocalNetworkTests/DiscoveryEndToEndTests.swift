@@ -53,7 +53,9 @@ struct DiscoveryEndToEndTests {
 
         let result = await Discovery().discover(
             [.multicastDNS(.named(["lo"])), .url(serverURL + "/one.json")], timeout: .seconds(2))
-        #expect(result.problems.isEmpty, "\(result.problems)")
+        // Other suites may advertise services without a server at the same time; ours must have no problem.
+        let ours = result.problems.filter { $0.contains(directoryURL) || $0.contains(serverURL) }
+        #expect(ours.isEmpty, "\(ours)")
         let ids = result.things.compactMap(\.id)
         #expect(ids.filter { $0 == "urn:test:e2e:one" }.count == 1)
         #expect(ids.contains("urn:test:e2e:two"))

@@ -87,8 +87,10 @@ final class MulticastTransport: Sendable {
                 throw LocalDiscoveryError.socket("the channel does not support multicast")
             }
             if isIPv4 {
+                #if os(Linux)
                 // Receive only the groups this socket joined on its own interface (Linux IP_MULTICAST_ALL = 49).
                 try await options.unsafeSetSocketOption(level: .ip, name: .init(rawValue: 49), value: CInt(0)).get()
+                #endif
                 try await multicast.joinGroup(ipv4Group, device: device).get()
                 if case .v4(let address)? = device.address {
                     try await options.setIPMulticastIF(address.address.sin_addr).get()
@@ -96,8 +98,10 @@ final class MulticastTransport: Sendable {
                 try await options.setIPMulticastTTL(255).get()
                 try await options.setIPMulticastLoop(1).get()
             } else {
+                #if os(Linux)
                 // Linux IPV6_MULTICAST_ALL = 29.
                 try await options.unsafeSetSocketOption(level: .ipv6, name: .init(rawValue: 29), value: CInt(0)).get()
+                #endif
                 try await multicast.joinGroup(ipv6Group, device: device).get()
                 try await options.setIPv6MulticastIF(CUnsignedInt(interfaceIndex)).get()
                 try await options.setIPv6MulticastHops(255).get()

@@ -159,7 +159,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "DNSMessageTests", dependencies: ["DNSMessage"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "DNSMessageTests", dependencies: ["DNSMessage", "LMOSTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LMOSLocalDiscoveryTests", dependencies: ["LMOSLocalDiscovery", "DNSMessage"]),
         // mDNS against real peers (python-zeroconf, Avahi) and end to end with the CLI; multicast, so these run only
         // inside a private network namespace (scripts/netns-run).

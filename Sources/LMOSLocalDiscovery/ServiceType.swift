@@ -29,14 +29,7 @@ public struct ServiceType: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `_services._dns-sd._udp.local.`, where every service type is listed (RFC 6763 section 9).
-    static let enumerationName = DomainName.root.appending(["_services", "_dns-sd", "_udp", "local"])
+    static let enumerationName = (try? DomainName(["_services", "_dns-sd", "_udp", "local"])) ?? .root
 
     public var description: String { "\(application).\(transport)" }
-}
-
-extension DomainName {
-    /// The root with known-good labels appended; for constants only.
-    func appending(_ labels: [String]) -> DomainName {
-        (try? DomainName(self.labels.map { String(decoding: $0, as: UTF8.self) } + labels)) ?? self
-    }
 }

@@ -49,13 +49,16 @@ struct BrowserStateMachineTests {
         #expect(updated.count == 1)
         #expect(updated.contains { if case .updated(let s) = $0 { s.port == 9090 } else { false } })
         #expect(browser.tick(now: later + .seconds(1) + .milliseconds(1)).events.isEmpty)
-        // A goodbye removes it one second later.
+        // A goodbye removes it at once (the records linger one second, RFC 6762 section 10.1, without counting).
         var goodbye = Self.records()[0]
         goodbye.ttl = 0
-        _ = browser.receive(.response(answers: [goodbye]), now: later + .seconds(2))
-        let (_, removed) = browser.tick(now: later + .seconds(3) + .milliseconds(1))
+        let removed = browser.receive(.response(answers: [goodbye]), now: later + .seconds(2))
         #expect(removed.count == 1)
         if case .removed(let gone)? = removed.first { #expect(gone.name == "Weather Agent") } else { Issue.record("\(removed)") }
+        // An answer within that second revives it.
+        let revived = browser.receive(.response(answers: [Self.records()[0]]), now: later + .seconds(2) + .milliseconds(500))
+        #expect(revived.count == 1)
+        if case .added? = revived.first {} else { Issue.record("\(revived)") }
     }
 
     @Test func expiresWithTheTTL() {

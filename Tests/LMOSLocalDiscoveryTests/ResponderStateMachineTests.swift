@@ -230,6 +230,27 @@ struct ResponderStateMachineTests {
         now = now + .seconds(1)
     }
 
+    @Test func registrationsOfOneResponderDoNotConflictWithEachOther() throws {
+        var machine = Self.machine()
+        let (first, _) = machine.register(try Self.service("Agent One"), now: start)
+        let (second, _) = machine.register(try Self.service("Agent Two"), now: start + .milliseconds(900))
+        var renamed: [Machine.Action] = []
+        var established: [Machine.Action] = []
+        // Every packet the machine sends comes back to it (multicast loopback), as on a real network.
+        while let deadline = machine.nextDeadline, deadline < start + .seconds(10) {
+            for action in machine.tick(now: deadline) {
+                if case .multicast(let message) = action {
+                    for echo in machine.receive(message, from: "self", sourcePort: 5353, now: deadline) {
+                        if case .renamed = echo { renamed.append(echo) }
+                    }
+                }
+                if case .established = action { established.append(action) }
+            }
+        }
+        #expect(renamed.isEmpty)
+        #expect(established == [.established(id: first, name: "Agent One"), .established(id: second, name: "Agent Two")])
+    }
+
     @Test func twoRegistrationsOfOneNameInOneResponder() throws {
         var machine = Self.machine()
         _ = machine.register(try Self.service(), now: start)

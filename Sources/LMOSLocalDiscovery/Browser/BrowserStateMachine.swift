@@ -14,6 +14,8 @@ struct BrowserStateMachine: Sendable {
     private var interval = Duration.seconds(1)
     private var resolving: [DomainName: (attempts: Int, next: ContinuousClock.Instant)] = [:]
     private var services: [DomainName: DiscoveredService] = [:]
+    /// The SRV targets of the resolved services.
+    private var serviceHosts: Set<DomainName> = []
     private var random: SeededRandom
 
     init(browsing name: DomainName, now: ContinuousClock.Instant, random: SeededRandom = SeededRandom()) {
@@ -40,7 +42,7 @@ struct BrowserStateMachine: Sendable {
 
     /// Sends the queries that are due and reports expirations.
     mutating func tick(now: ContinuousClock.Instant) -> (queries: [DNSMessage], events: [BrowseEvent]) {
-        _ = cache.purge(now: now)
+        cache.purge(now: now)
         var questions: [Question] = []
         var knownAnswers: [ResourceRecord] = []
         if nextBrowse <= now {
@@ -64,8 +66,10 @@ struct BrowserStateMachine: Sendable {
     /// Re-derives the resolved services from the cache and reports the differences.
     private mutating func update(now: ContinuousClock.Instant) -> [BrowseEvent] {
         var resolved: [DomainName: DiscoveredService] = [:]
+        var pointed: Set<DomainName> = []
         for pointer in cache.records(named: browsedName, type: .ptr) {
             guard case .ptr(let instance) = pointer.data else { continue }
+            pointed.insert(instance)
             guard let service = resolve(instance) else {
                 if resolving[instance] == nil { resolving[instance] = (0, now + random.milliseconds(20...120)) }
                 continue
@@ -84,8 +88,9 @@ struct BrowserStateMachine: Sendable {
         for (name, service) in services.sorted(by: { $0.key < $1.key }) where resolved[name] == nil {
             events.append(.removed(service))
         }
-        resolving = resolving.filter { name, _ in cache.records(named: browsedName, type: .ptr).contains { $0.data == .ptr(name) } }
+        resolving = resolving.filter { pointed.contains($0.key) }
         services = resolved
+        serviceHosts = Set(resolved.values.map(\.host))
         return events
     }
 
@@ -121,7 +126,9 @@ struct BrowserStateMachine: Sendable {
 
     /// The records whose refresh queries this browser sends: its PTRs and the records of the services they name.
     private func isInteresting(_ record: ResourceRecord) -> Bool {
-        if record.name == browsedName && record.type == .ptr { return true }
-        return services.values.contains { $0.instanceName == record.name || $0.host == record.name }
+        if record.name == browsedName { return record.type == .ptr }
+        return services[record.name] != nil || serviceHosts.contains(record.name)
     }
+
+
 }

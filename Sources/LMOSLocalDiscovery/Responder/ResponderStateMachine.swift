@@ -267,6 +267,7 @@ struct ResponderStateMachine<Peer: Sendable & Hashable>: Sendable {
         }
         var actions: [Action] = []
         let received = message.answers + message.additionals
+        let own = ownRecordKeys()
         for id in registrations.keys.sorted() {
             guard var registration = registrations[id], let instance = try? registration.service.instanceName else {
                 continue
@@ -274,11 +275,10 @@ struct ResponderStateMachine<Peer: Sendable & Hashable>: Sendable {
             let conflict: Bool
             switch registration.phase {
             case .waiting, .probing:
-                // Section 8.1: any answer for a name being probed is a conflict.
-                let ours = proposedRecords(registration.service)
+                // Section 8.1: any answer for a name being probed is a conflict, unless it is one of this
+                // responder's own records (another registration's announcement names the same host).
                 conflict = received.contains { record in
-                    (record.name == instance || record.name == hostName) && record.ttl > 0
-                        && !ours.contains { $0.hasSameData(as: record) }
+                    (record.name == instance || record.name == hostName) && record.ttl > 0 && !own.contains(Self.key(record))
                 }
             case .announcing, .established:
                 // Section 9: a record with one of our unique names and types but other data.
@@ -370,6 +370,17 @@ struct ResponderStateMachine<Peer: Sendable & Hashable>: Sendable {
             extra += negativeRecords(first.service).filter { $0.name == hostName }
         }
         return Self.unique(extra).filter { record in !answers.contains { $0.hasSameData(as: record) } }
+    }
+
+    /// Every record this responder sends, for any registration, announced or not, as ``key(_:)``s.
+    private func ownRecordKeys() -> Set<ResourceRecord> {
+        var keys = Set(hostRecords().map(Self.key))
+        for registration in registrations.values {
+            for record in serviceRecords(registration.service) + negativeRecords(registration.service) {
+                keys.insert(Self.key(record))
+            }
+        }
+        return keys
     }
 
     /// The unique records a probe proposes in its authority section (section 8.2).

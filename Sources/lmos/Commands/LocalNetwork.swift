@@ -152,19 +152,9 @@ struct Discover: AsyncParsableCommand {
                     thing.title ?? "-", thing.types.joined(separator: ","),
                 ])
             }
-            print(Self.table(rows) + (result.things.isEmpty ? "\n(nothing found)" : ""))
+            print(renderTable(rows) + (result.things.isEmpty ? "\n(nothing found)" : ""))
         }
         if result.things.isEmpty && !result.problems.isEmpty { throw ExitCode(1) }
-    }
-
-    static func table(_ rows: [[String]]) -> String {
-        var widths = Array(repeating: 0, count: rows.first?.count ?? 0)
-        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
     }
 }
 

@@ -85,14 +85,7 @@ struct Search: AsyncParsableCommand {
                 capabilities.joined(separator: ","), description["registration"]?["expires"]?.stringValue ?? "-",
             ])
         }
-        var widths = Array(repeating: 0, count: 5)
-        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        let lines = rows.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
-            }.joined(separator: "  ")
-        }
-        return lines.joined(separator: "\n") + (descriptions.isEmpty ? "\n(no results)" : "")
+        return renderTable(rows) + (descriptions.isEmpty ? "\n(no results)" : "")
     }
 }
 

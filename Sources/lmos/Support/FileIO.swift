@@ -80,3 +80,14 @@ func printError(_ message: String) {
 func flushStandardOutput() {
     fflush(nil)
 }
+
+/// Rows as columns padded to their widest cell, two spaces apart; the last column is not padded.
+func renderTable(_ rows: [[String]]) -> String {
+    var widths = Array(repeating: 0, count: rows.map(\.count).max() ?? 0)
+    for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+    return rows.map { row in
+        row.enumerated().map { index, cell in
+            index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+        }.joined(separator: "  ")
+    }.joined(separator: "\n")
+}

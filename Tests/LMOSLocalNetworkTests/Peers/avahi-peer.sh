@@ -35,7 +35,7 @@ die() { echo "avahi-peer: $*" >&2; exit 2; }
 if [ -r /proc/1/ns/net ] && [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
     die "LMOS_NETNS=1 is set but this is the initial network namespace; refusing"
 fi
-for tool in avahi-daemon dbus-daemon avahi-publish avahi-browse python3 unshare; do
+for tool in avahi-daemon dbus-daemon avahi-publish avahi-browse python3 unshare setpriv; do
     command -v "$tool" >/dev/null || die "$tool not found (apt-get install avahi-daemon avahi-utils dbus)"
 done
 
@@ -115,14 +115,15 @@ publish-workstation=no
 [rlimits]
 EOF
 
-dbus-daemon --config-file="$work/bus.conf" --nofork --nopidfile >"$work/dbus.log" 2>&1 &
+# --pdeathsig: the daemons die with this script even if it is killed before its cleanup runs.
+setpriv --pdeathsig KILL dbus-daemon --config-file="$work/bus.conf" --nofork --nopidfile >"$work/dbus.log" 2>&1 &
 bus_pid=$!
 for _ in $(seq 50); do [ -S /run/dbus/system_bus_socket ] && break; sleep 0.1; done
 [ -S /run/dbus/system_bus_socket ] || die "private dbus-daemon did not start: $(tr '\n' ' ' <"$work/dbus.log")"
 
 debug=()
 [ "${AVAHI_PEER_DEBUG:-}" = 1 ] && debug=(--debug)
-avahi-daemon -f "$work/avahi.conf" --no-chroot --no-drop-root --no-rlimits --no-proc-title "${debug[@]}" \
+setpriv --pdeathsig KILL avahi-daemon -f "$work/avahi.conf" --no-chroot --no-drop-root --no-rlimits --no-proc-title "${debug[@]}" \
     >"$work/avahi.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do grep -q "Server startup complete" "$work/avahi.log" && break; sleep 0.1; done
@@ -145,7 +146,7 @@ cmd_publish() {
     local opts=("${subtypes[@]}")
     [ -n "$host" ] && opts+=(-H "$host")
     # avahi-publish reports "Established under name '...'" on stderr (and renames on conflict itself).
-    avahi-publish -s "${opts[@]}" "$@" >"$work/publish.log" 2>&1 &
+    setpriv --pdeathsig KILL avahi-publish -s "${opts[@]}" "$@" >"$work/publish.log" 2>&1 &
     client_pid=$!
     local name=""
     for _ in $(seq 100); do

@@ -174,9 +174,8 @@ struct ResponderStateMachine<Peer: Sendable & Hashable>: Sendable {
     mutating func receive(_ message: DNSMessage, from peer: Peer, sourcePort: Int, now: ContinuousClock.Instant) -> [Action] {
         guard message.flags.opcode == 0, message.flags.responseCode == 0 else { return [] }
         if message.isQuery {
-            var actions = handleSimultaneousProbes(message, now: now)
-            actions += answer(message, from: peer, sourcePort: sourcePort, now: now)
-            return actions
+            handleSimultaneousProbes(message, now: now)
+            return answer(message, from: peer, sourcePort: sourcePort, now: now)
         }
         guard sourcePort == 5353 else { return [] }  // RFC 6762 section 11: responses from other ports are ignored
         return handleResponse(message, now: now)
@@ -184,8 +183,8 @@ struct ResponderStateMachine<Peer: Sendable & Hashable>: Sendable {
 
     /// Section 8.2: another host probes for a name we probe for. Compare the proposed records; the lexicographically
     /// later set wins; the loser waits one second and probes again.
-    private mutating func handleSimultaneousProbes(_ message: DNSMessage, now: ContinuousClock.Instant) -> [Action] {
-        guard !message.authorities.isEmpty else { return [] }
+    private mutating func handleSimultaneousProbes(_ message: DNSMessage, now: ContinuousClock.Instant) {
+        guard !message.authorities.isEmpty else { return }
         for id in registrations.keys.sorted() {
             guard var registration = registrations[id], case .probing = registration.phase,
                 let instance = try? registration.service.instanceName
@@ -201,7 +200,6 @@ struct ResponderStateMachine<Peer: Sendable & Hashable>: Sendable {
                 }
             }
         }
-        return []
     }
 
     private mutating func answer(_ query: DNSMessage, from peer: Peer, sourcePort: Int, now: ContinuousClock.Instant) -> [Action] {
@@ -281,13 +279,11 @@ struct ResponderStateMachine<Peer: Sendable & Hashable>: Sendable {
                     (record.name == instance || record.name == hostName) && record.ttl > 0 && !own.contains(Self.key(record))
                 }
             case .announcing, .established:
-                // Section 9: a record with one of our unique names and types but other data.
-                let ours = serviceRecords(registration.service).filter(\.cacheFlush) + hostRecords()
+                // Section 9: a record with our instance name and one of its unique types (SRV, TXT) but other data.
+                let ours = serviceRecords(registration.service).filter(\.cacheFlush)
                 conflict = received.contains { record in
-                    record.ttl > 0 && record.type != .nsec
-                        && ours.contains { $0.name == record.name && $0.type == record.type }
+                    record.name == instance && record.ttl > 0 && ours.contains { $0.type == record.type }
                         && !ours.contains { $0.hasSameData(as: record) }
-                        && record.name == instance
                 }
             }
             guard conflict else { continue }

@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "DNSMessage", targets: ["DNSMessage"]),
         .library(name: "LMOSLocalDiscovery", targets: ["LMOSLocalDiscovery"]),
         .library(name: "LMOSConsumer", targets: ["LMOSConsumer"]),
+        .library(name: "LMOSMessaging", targets: ["LMOSMessaging"]),
+        .library(name: "LMOSBindings", targets: ["LMOSBindings"]),
+        .library(name: "LMOSAgent", targets: ["LMOSAgent"]),
         .executable(name: "lmos", targets: ["lmos"]),
     ],
     dependencies: [
@@ -27,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
     ],
     targets: [
         // Lossless JSON value, JSON and CBOR codecs, JCS, JSON Merge Patch. No dependencies.
@@ -68,7 +73,7 @@ let package = Package(
         .target(
             name: "LMOSDirectoryServer",
             dependencies: [
-                "LMOSCore", "LMOSDescription", "LMOSDirectory", "JSONPath",
+                "LMOSCore", "LMOSDescription", "LMOSDirectory", "JSONPath", "ServerSentEvents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -78,7 +83,7 @@ let package = Package(
         .target(
             name: "LMOSDirectoryClient",
             dependencies: [
-                "LMOSCore", "LMOSDescription",
+                "LMOSCore", "LMOSDescription", "ServerSentEvents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -97,11 +102,43 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // LMOS messages (both dialects), the action lifecycle, RFC 7807 problems, W3C trace context. Pure.
+        .target(name: "LMOSMessaging", dependencies: ["LMOSCore"]),
+        // The Server-Sent Events wire format: encoder and parser. Pure.
+        .target(name: "ServerSentEvents"),
+        // The transports an LMOS thing talks over: WebSocket (`lmosprotocol`) and HTTP (WoT HTTP binding, SSE), as
+        // server routes on Hummingbird and as clients.
+        .target(
+            name: "LMOSBindings",
+            dependencies: [
+                "LMOSCore", "LMOSDescription", "LMOSMessaging", "ServerSentEvents",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Exposes an agent or tool: handlers in, description, bindings, registrations and advertisement out.
+        .target(
+            name: "LMOSAgent",
+            dependencies: [
+                "LMOSCore", "LMOSDescription", "LMOSMessaging", "LMOSBindings", "LMOSDirectoryClient",
+                "LMOSLocalDiscovery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Discovers and consumes descriptions: one Discovery API over every introduction.
         .target(
             name: "LMOSConsumer",
             dependencies: [
-                "LMOSCore", "LMOSDirectoryClient", "LMOSLocalDiscovery",
+                "LMOSCore", "LMOSDescription", "LMOSMessaging", "LMOSBindings", "LMOSDirectoryClient",
+                "LMOSLocalDiscovery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,6 +157,8 @@ let package = Package(
                 "LMOSDirectoryClient",
                 "LMOSLocalDiscovery",
                 "LMOSConsumer",
+                "LMOSMessaging",
+                "LMOSAgent",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

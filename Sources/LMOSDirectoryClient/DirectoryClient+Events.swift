@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import LMOSCore
+import ServerSentEvents
 import NIOCore
 
 /// A change in a directory, as its `/events` stream reports it.

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import LMOSDirectory
+import ServerSentEvents
 import ServiceLifecycle
 
 /// `/events` and `/events/{type}` (WoT Discovery 7.3.2.4): Server-Sent Events of the directory's changes, with

@@ -1,7 +1,7 @@
 /// The Server-Sent Events wire format (HTML Living Standard 9.2.6): `event:`, `id:` and one `data:` line per line
 /// of data, then a blank line.
-enum ServerSentEvent {
-    static func encode(event: String?, id: String?, data: [UInt8]) -> [UInt8] {
+public enum ServerSentEvent {
+    public static func encode(event: String?, id: String?, data: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(data.count + 64)
         if let event { bytes += Array("event: \(event)\n".utf8) }
@@ -22,5 +22,5 @@ enum ServerSentEvent {
     }
 
     /// A comment line that keeps idle connections open through proxies.
-    static let heartbeat = Array(": heartbeat\n\n".utf8)
+    public static let heartbeat = Array(": heartbeat\n\n".utf8)
 }

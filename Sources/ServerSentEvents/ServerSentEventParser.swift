@@ -6,12 +6,18 @@ public struct ServerSentEventMessage: Sendable, Hashable {
     public var id: String?
     /// The `data:` lines joined with newlines.
     public var data: String
+
+    public init(event: String?, id: String?, data: String) {
+        self.event = event
+        self.id = id
+        self.data = data
+    }
 }
 
 /// Parses a text/event-stream byte stream as the HTML standard's event-stream interpretation (9.2.6) does:
 /// lines end with CRLF, LF or CR; `:` starts a comment; a blank line dispatches the event; events without data
 /// are not dispatched.
-struct ServerSentEventParser {
+public struct ServerSentEventParser {
     private var line: [UInt8] = []
     private var lastWasCR = false
     private var event: String?
@@ -20,8 +26,10 @@ struct ServerSentEventParser {
     private var hasData = false
     private var first = true
 
+    public init() {}
+
     /// Feeds bytes; returns the events they complete.
-    mutating func feed(_ bytes: some Sequence<UInt8>) -> [ServerSentEventMessage] {
+    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [ServerSentEventMessage] {
         var events: [ServerSentEventMessage] = []
         for byte in bytes {
             if lastWasCR {

@@ -1,0 +1,1 @@
+// The agent module; see Agent.swift.

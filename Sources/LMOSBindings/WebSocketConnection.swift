@@ -1,0 +1,165 @@
+import HTTPTypes
+import LMOSCore
+import LMOSMessaging
+import Logging
+import NIOCore
+import WSClient
+
+/// A client connection of the `lmosprotocol` WebSocket binding: one socket, any number of concurrent requests and
+/// subscriptions to any things behind it, told apart by their correlation ids.
+///
+/// ```swift
+/// let connection = try await WebSocketConnection.connect(to: "ws://127.0.0.1:8080/ws")
+/// for try await reply in try await connection.send(Message(thingID: id, body: .readProperty(name: "mode"))) { ... }
+/// ```
+public actor WebSocketConnection {
+    /// The URL connected to.
+    public nonisolated let url: String
+    private let logger: Logger
+    private var outbound: WebSocketOutboundWriter?
+    private var ready: CheckedContinuation<Void, any Error>?
+    private var routes: [String: [Int: AsyncThrowingStream<Message, any Error>.Continuation]] = [:]
+    private var nextRoute = 0
+    private var closedError: BindingError?
+    private var task: Task<Void, Never>?
+    private let maximumMessageSize: Int
+
+    private init(url: String, logger: Logger, maximumMessageSize: Int) {
+        self.url = url
+        self.logger = logger
+        self.maximumMessageSize = maximumMessageSize
+    }
+
+    /// Opens a connection, offering the `lmosprotocol` sub-protocol.
+    public static func connect(
+        to url: String, maximumMessageSize: Int = 1 << 20, logger: Logger = Logger(label: "lmos.ws")
+    ) async throws(BindingError) -> WebSocketConnection {
+        let connection = WebSocketConnection(url: url, logger: logger, maximumMessageSize: maximumMessageSize)
+        do {
+            try await connection.open()
+        } catch let error as BindingError {
+            throw error
+        } catch {
+            throw BindingError("cannot open a WebSocket to \(url): \(error)")
+        }
+        return connection
+    }
+
+    private func open() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            ready = continuation
+            let configuration = WebSocketClientConfiguration(
+                maxFrameSize: maximumMessageSize,
+                additionalHeaders: [.secWebSocketProtocol: "lmosprotocol"],
+                autoPing: .enabled(timePeriod: .seconds(30)))
+            let url = self.url
+            let logger = self.logger
+            let maximumSize = maximumMessageSize
+            task = Task {
+                do {
+                    try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) {
+                        inbound, outbound, _ in
+                        await self.attached(outbound)
+                        for try await message in inbound.messages(maxSize: maximumSize) {
+                            switch message {
+                            case .text(let text): await self.dispatch(Array(text.utf8))
+                            case .binary(let buffer): await self.dispatch(Array(buffer.readableBytesView))
+                            }
+                        }
+                    }
+                    self.ended(BindingError("the WebSocket to \(url) was closed"))
+                } catch {
+                    self.ended(BindingError("the WebSocket to \(url) failed: \(error)"))
+                }
+            }
+        }
+    }
+
+    private func attached(_ writer: WebSocketOutboundWriter) {
+        outbound = writer
+        ready?.resume()
+        ready = nil
+    }
+
+    private func ended(_ error: BindingError) {
+        closedError = error
+        outbound = nil
+        if let ready {
+            ready.resume(throwing: error)
+            self.ready = nil
+        }
+        for continuations in routes.values {
+            for continuation in continuations.values { continuation.finish(throwing: error) }
+        }
+        routes = [:]
+    }
+
+    private func dispatch(_ bytes: [UInt8]) {
+        let message: Message
+        do {
+            (message, _) = try Message.decode(bytes, maximumSize: maximumMessageSize)
+        } catch {
+            logger.debug("ignoring a message that is not LMOS", metadata: ["reason": "\(error.reason)"])
+            return
+        }
+        guard let correlationID = message.correlationID, let continuations = routes[correlationID] else {
+            logger.debug("ignoring a message nobody waits for", metadata: ["type": "\(message.body.messageType)"])
+            return
+        }
+        for continuation in continuations.values { continuation.yield(message) }
+    }
+
+    /// Sends `message` and returns the messages that come back with its correlation id (`correlationID`, else its
+    /// `messageID`), until the stream is dropped or ``stopListening(to:)``.
+    public func send(_ message: Message) async throws(BindingError) -> AsyncThrowingStream<Message, any Error> {
+        let stream = listen(to: message.replyCorrelationID)
+        try await post(message)
+        return stream
+    }
+
+    /// Sends `message` without waiting for anything back.
+    public func post(_ message: Message) async throws(BindingError) {
+        guard let outbound else { throw closedError ?? BindingError("the WebSocket to \(url) is not open") }
+        do {
+            try await outbound.write(.text(message.jsonString()))
+        } catch {
+            throw BindingError("cannot send on the WebSocket to \(url): \(error)")
+        }
+    }
+
+    /// The messages that arrive with `correlationID` from now on.
+    public func listen(to correlationID: String) -> AsyncThrowingStream<Message, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<Message, any Error>.makeStream()
+        if let closedError {
+            continuation.finish(throwing: closedError)
+            return stream
+        }
+        let number = nextRoute
+        nextRoute += 1
+        routes[correlationID, default: [:]][number] = continuation
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.removeRoute(correlationID, number) }
+        }
+        return stream
+    }
+
+    /// Ends every stream listening to `correlationID`.
+    public func stopListening(to correlationID: String) {
+        guard let continuations = routes.removeValue(forKey: correlationID) else { return }
+        for continuation in continuations.values { continuation.finish() }
+    }
+
+    private func removeRoute(_ correlationID: String, _ number: Int) {
+        routes[correlationID]?[number] = nil
+        if routes[correlationID]?.isEmpty == true { routes[correlationID] = nil }
+    }
+
+    /// Whether the connection is open.
+    public var isOpen: Bool { outbound != nil }
+
+    /// Closes the connection (a normal close frame); streams still open end with an error.
+    public func close() async {
+        if let outbound { try? await outbound.close(.normalClosure, reason: nil) }
+        await task?.value
+    }
+}

@@ -42,7 +42,7 @@ public struct HTTPBindingClient: Sendable {
     {
         let (response, body) = try await send(.POST, url, body: input, trace: trace)
         if response.status == .created, let location = response.headers["Location"].first {
-            return .accepted(statusURL: Self.resolve(location, against: url))
+            return .accepted(statusURL: Self.resolveLocation(location, against: url))
         }
         if response.status == .noContent || body.isEmpty { return .output(nil) }
         return .output(try Self.json(body, url: url))
@@ -141,8 +141,8 @@ public struct HTTPBindingClient: Sendable {
         return BindingError(problem: ProblemDetails(title: status.reasonPhrase, status: Int(status.code), detail: url))
     }
 
-    /// Resolves a Location against the request URL (an absolute path or an absolute URL).
-    static func resolve(_ location: String, against url: String) -> String {
+    /// Resolves a `Location` or `href` against the request URL (an absolute path or an absolute URL).
+    public static func resolveLocation(_ location: String, against url: String) -> String {
         if location.contains("://") { return location }
         guard location.hasPrefix("/"), let schemeEnd = url.firstRange(of: "://") else { return location }
         let afterScheme = url[schemeEnd.upperBound...]

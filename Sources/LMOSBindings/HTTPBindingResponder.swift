@@ -222,15 +222,8 @@ struct HTTPBindingResponder: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.jsonBytes())))
     }
 
-    /// An action status as the HTTP binding shows it.
     static func statusJSON(_ report: ActionStatusReport, href: String?) -> JSONValue {
-        var object: JSONObject = ["action": .string(report.action), "status": .string(report.status.rawValue)]
-        if let output = report.output { object["output"] = output }
-        if let error = report.error { object["error"] = .object(error.json(statusAsString: false)) }
-        if let time = report.timeRequested { object["timeRequested"] = .string(time.rfc3339) }
-        if let time = report.timeEnded { object["timeEnded"] = .string(time.rfc3339) }
-        if let href { object["href"] = .string(href) }
-        return .object(object)
+        ActionStatusJSON.encode(report, href: href)
     }
 
     /// Server-Sent Events of `(event type, JSON data)`, until the source ends or the client goes away.

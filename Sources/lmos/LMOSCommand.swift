@@ -5,7 +5,7 @@ import ArgumentParser
 struct LMOSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lmos",
-        abstract: "Describe, sign, register and find Eclipse LMOS agents and tools.",
+        abstract: "Describe, sign, register, find, run and call Eclipse LMOS agents and tools.",
         discussion: """
             Agent and Tool Descriptions are W3C WoT Thing Descriptions 1.1 with @type lmos:Agent or lmos:Tool.
 
@@ -22,11 +22,15 @@ struct LMOSCommand: AsyncParsableCommand {
               lmos watch --directory http://127.0.0.1:8080
               lmos directory serve --host 0.0.0.0 --advertise
               lmos discover --mdns
+              lmos example agent --port 9000
+              lmos call http://127.0.0.1:9000 chat --input '{"messages":[{"role":"user","content":"Hi"}]}'
+              lmos subscribe http://127.0.0.1:9000 messageReceived
             """,
         version: "0.1.0",
         subcommands: [
             Validate.self, Convert.self, New.self, Identity.self, Sign.self, Verify.self, Directory.self, Register.self,
-            Deregister.self, Search.self, Watch.self, Advertise.self, Discover.self,
+            Deregister.self, Search.self, Watch.self, Advertise.self, Discover.self, Example.self, Call.self, Read.self,
+            Write.self, Subscribe.self,
         ]
     )
 }

@@ -172,36 +172,6 @@ extension Discovery.Thing {
     }
 }
 
-/// The parts of an http(s) URL that DNS-SD advertises: scheme, port, path.
-struct ServiceURL {
-    let scheme: String
-    let port: UInt16
-    let path: String
-
-    init?(_ url: String) {
-        let lower = url.lowercased()
-        guard let schemeEnd = lower.firstRange(of: "://") else { return nil }
-        let scheme = String(lower[..<schemeEnd.lowerBound])
-        guard scheme == "http" || scheme == "https" else { return nil }
-        let rest = url[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        guard !authority.isEmpty else { return nil }
-        var port: UInt16 = scheme == "https" ? 443 : 80
-        // The port follows the last colon, unless that colon is inside an IPv6 literal.
-        if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
-            guard let value = UInt16(authority[authority.index(after: colon)...]), value > 0 else { return nil }
-            port = value
-        }
-        var path = String(rest[authorityEnd...])
-        if path.isEmpty || path == "/" { path = "/.well-known/wot" }
-        guard path.utf8.count + 3 <= 255 else { return nil }
-        self.scheme = scheme
-        self.port = port
-        self.path = path
-    }
-}
-
 /// Library log lines at warning and above on standard error (mDNS renames are notices worth seeing).
 func bootstrapQuietLogging() {
     LoggingSystem.bootstrap { label in

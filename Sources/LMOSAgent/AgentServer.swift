@@ -1,0 +1,219 @@
+import Hummingbird
+import HummingbirdWebSocket
+import LMOSBindings
+import LMOSCore
+import LMOSDirectoryClient
+import LMOSLocalDiscovery
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Serves agents over HTTP and WebSocket on one port: their descriptions at `/.well-known/wot` (the first agent)
+/// and `/{id}`, the bindings' routes, registrations in directories renewed before their TTL runs out, and mDNS
+/// advertisement. Stops gracefully on SIGINT/SIGTERM or cancellation: goodbye on mDNS, deregistration, running
+/// invocations cancelled, subscriptions ended, then the server closes.
+///
+/// ```swift
+/// let server = AgentServer(agents: [agent], configuration: .init(port: 8080, directories: ["http://dir:8081"]))
+/// try await server.run { ready in print(ready.descriptionURLs) }
+/// ```
+public struct AgentServer: Sendable {
+    /// What the server knows once it listens.
+    public struct Ready: Sendable {
+        /// The origin clients use (`http://127.0.0.1:8080`).
+        public let origin: String
+        /// Each agent's description URL, in order.
+        public let descriptionURLs: [String]
+        /// The WebSocket endpoint.
+        public let webSocketURL: String
+    }
+
+    /// Something that happened to the agents' registrations and advertisements.
+    public enum Notice: Sendable {
+        case registered(directory: String, id: String)
+        case registrationFailed(directory: String, reason: String)
+        case deregistered(directory: String, id: String)
+        case advertised(name: String)
+        case advertisingFailed(reason: String)
+        case directoryFound(String)
+    }
+
+    public let agents: [Agent]
+    public let configuration: AgentServerConfiguration
+    public let host: ThingHost
+    let logger: Logger
+
+    public init(agents: [Agent], configuration: AgentServerConfiguration = .init(), logger: Logger = Logger(label: "lmos.agent")) {
+        self.agents = agents
+        self.configuration = configuration
+        self.logger = logger
+        host = ThingHost(limits: configuration.limits)
+        for agent in agents { host.add(agent) }
+    }
+
+    /// Runs until SIGINT or SIGTERM (when `handleSignals`) or until the calling task is cancelled.
+    public func run(
+        handleSignals: Bool = true, onNotice: @escaping @Sendable (Notice) -> Void = { _ in },
+        onReady: @escaping @Sendable (Ready) async -> Void = { _ in }
+    ) async throws {
+        let outreach = Outreach(server: self, onNotice: onNotice)
+        let application = self.application { ready in
+            await outreach.start(ready)
+            await onReady(ready)
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: application), .init(service: outreach)],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
+        try await group.run()
+    }
+
+    /// The Hummingbird application alone: both bindings on one port, nothing else.
+    public func application(onReady: @escaping @Sendable (Ready) async -> Void = { _ in }) -> some Service {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        host.addRoutes(to: router, webSocketPath: configuration.webSocketPath)
+        let configuration = self.configuration
+        let agents = self.agents
+        let wsConfiguration = host.webSocketConfiguration
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: router, configuration: .init(http1: .init(), ws: wsConfiguration)),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                let origin = Self.origin(configuration: configuration, port: port)
+                let wsOrigin = origin.hasPrefix("https://") ? "wss://" + origin.dropFirst(8) : "ws://" + origin.dropFirst(7)
+                let webSocketURL = wsOrigin + configuration.webSocketPath
+                let endpoints = BindingEndpoints(
+                    httpOrigin: configuration.http ? origin : nil,
+                    webSocketURL: configuration.webSocket ? webSocketURL : nil)
+                for agent in agents { agent.setEndpoints(endpoints) }
+                let urls = agents.map { "\(origin)/\(PercentEncoding.encodePathSegment($0.id))" }
+                await onReady(Ready(origin: origin, descriptionURLs: urls, webSocketURL: webSocketURL))
+            },
+            logger: logger)
+    }
+
+    static func origin(configuration: AgentServerConfiguration, port: Int) -> String {
+        if var url = configuration.publicURL {
+            while url.hasSuffix("/") { url.removeLast() }
+            return url
+        }
+        var host = configuration.host
+        if host == "0.0.0.0" { host = "127.0.0.1" } else if host == "::" { host = "::1" }
+        return host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+    }
+}
+
+/// Registers the agents in directories (given and found by mDNS), advertises them, and undoes all of it at
+/// graceful shutdown before the server stops.
+final class Outreach: Service, Sendable {
+    let server: AgentServer
+    let onNotice: @Sendable (AgentServer.Notice) -> Void
+    private let state = Mutex<(tasks: [String: Task<Void, Never>], mdns: MulticastDNS?, browse: Task<Void, Never>?)>(([:], nil, nil))
+
+    init(server: AgentServer, onNotice: @escaping @Sendable (AgentServer.Notice) -> Void) {
+        self.server = server
+        self.onNotice = onNotice
+    }
+
+    func start(_ ready: AgentServer.Ready) async {
+        let configuration = server.configuration
+        for directory in configuration.directories { register(in: directory) }
+        guard configuration.advertise || configuration.discoverDirectories else { return }
+        let mdns: MulticastDNS
+        do {
+            mdns = try await MulticastDNS.start(interfaces: InterfaceSelection(configuration.interface), logger: server.logger)
+        } catch {
+            onNotice(.advertisingFailed(reason: "\(error)"))
+            return
+        }
+        state.withLock { $0.mdns = mdns }
+        if configuration.advertise, let target = ServiceURL(ready.origin) {
+            for (agent, url) in zip(server.agents, ready.descriptionURLs) {
+                let path = String(url.dropFirst(ready.origin.count))
+                let title = await agent.currentDescription().title ?? "LMOS Agent"
+                do {
+                    let service = try ServiceInstance.wot(
+                        name: String(title.utf8.prefix(63)) ?? "LMOS Agent", port: target.port, descriptionPath: path,
+                        scheme: target.scheme)
+                    let advertisement = try await mdns.advertise(service)
+                    onNotice(.advertised(name: advertisement.name))
+                } catch {
+                    onNotice(.advertisingFailed(reason: "\(error)"))
+                }
+            }
+        }
+        if configuration.discoverDirectories {
+            let events = await mdns.browse(.wot, subtype: ServiceType.directorySubtype)
+            let task = Task { [weak self] in
+                for await event in events {
+                    guard case .added(let service) = event, let url = service.descriptionURL,
+                        let origin = ServiceURL(url)?.origin
+                    else { continue }
+                    self?.onNotice(.directoryFound(origin))
+                    self?.register(in: origin)
+                }
+            }
+            state.withLock { $0.browse = task }
+        }
+    }
+
+    private func register(in directory: String) {
+        let agents = server.agents
+        let ttl = server.configuration.registrationTTL
+        let onNotice = self.onNotice
+        state.withLock { state in
+            guard state.tasks[directory] == nil else { return }
+            state.tasks[directory] = Task {
+                let client: DirectoryClient
+                do {
+                    client = try DirectoryClient(url: directory)
+                } catch {
+                    onNotice(.registrationFailed(directory: directory, reason: "\(error)"))
+                    return
+                }
+                await withTaskGroup(of: Void.self) { group in
+                    for agent in agents {
+                        group.addTask {
+                            let document = await agent.currentDescription().jsonValue
+                            while !Task.isCancelled {
+                                do {
+                                    try await client.keepRegistered(document, ttl: ttl) { event in
+                                        switch event {
+                                        case .registered(let id): onNotice(.registered(directory: directory, id: id))
+                                        case .renewalFailed(_, let error):
+                                            onNotice(.registrationFailed(directory: directory, reason: error.detail))
+                                        case .deregistered(let id): onNotice(.deregistered(directory: directory, id: id))
+                                        case .renewed, .deregistrationFailed: break
+                                        }
+                                    }
+                                } catch {
+                                    onNotice(.registrationFailed(directory: directory, reason: "\(error)"))
+                                    // The first registration failed (directory not up yet?): try again.
+                                    try? await Task.sleep(for: .seconds(min(ttl / 4, 5)))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        let (tasks, mdns, browse) = state.withLock { state in
+            defer { state = ([:], nil, nil) }
+            return (Array(state.tasks.values), state.mdns, state.browse)
+        }
+        browse?.cancel()
+        await mdns?.shutdown()
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+        await server.host.cancelAllInvocations()
+        for agent in server.agents { agent.finishSubscriptions() }
+    }
+}

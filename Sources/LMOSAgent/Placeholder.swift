@@ -1,1 +1,0 @@
-// The agent module; see Agent.swift.

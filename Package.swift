@@ -203,6 +203,16 @@ let package = Package(
         .testTarget(name: "LMOSLocalDiscoveryTests", dependencies: ["LMOSLocalDiscovery", "DNSMessage"]),
         // mDNS against real peers (python-zeroconf, Avahi) and end to end with the CLI; multicast, so these run only
         // inside a private network namespace (scripts/netns-run).
+        .testTarget(name: "LMOSMessagingTests", dependencies: ["LMOSMessaging", "LMOSCore"]),
+        .testTarget(
+            name: "LMOSAgentTests",
+            dependencies: [
+                "lmos", "LMOSAgent", "LMOSBindings", "LMOSConsumer", "LMOSMessaging", "LMOSDescription", "LMOSCore",
+                "LMOSDirectoryClient", "LMOSTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Peers"]
+        ),
         .testTarget(
             name: "LMOSLocalNetworkTests",
             dependencies: [

@@ -42,6 +42,7 @@ public struct AgentServer: Sendable {
     public let configuration: AgentServerConfiguration
     public let host: ThingHost
     let logger: Logger
+    private let control = GroupControl()
 
     public init(agents: [Agent], configuration: AgentServerConfiguration = .init(), logger: Logger = Logger(label: "lmos.agent")) {
         self.agents = agents
@@ -66,7 +67,13 @@ public struct AgentServer: Sendable {
                 services: [.init(service: application), .init(service: outreach)],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
+        if control.attach(group) { await group.triggerGracefulShutdown() }
         try await group.run()
+    }
+
+    /// Stops a running ``run(handleSignals:onNotice:onReady:)`` as SIGTERM would: gracefully.
+    public func shutdown() async {
+        if let group = control.requestShutdown() { await group.triggerGracefulShutdown() }
     }
 
     /// The Hummingbird application alone: both bindings on one port, nothing else.
@@ -215,5 +222,25 @@ final class Outreach: Service, Sendable {
         for task in tasks { await task.value }
         await server.host.cancelAllInvocations()
         for agent in server.agents { agent.finishSubscriptions() }
+    }
+}
+
+/// The service group of a running server, so that ``AgentServer/shutdown()`` can stop it from elsewhere.
+final class GroupControl: Sendable {
+    private let state = Mutex<(group: ServiceGroup?, requested: Bool)>((nil, false))
+
+    /// Remembers the group; true when a shutdown was asked for before it existed.
+    func attach(_ group: ServiceGroup) -> Bool {
+        state.withLock { state in
+            state.group = group
+            return state.requested
+        }
+    }
+
+    func requestShutdown() -> ServiceGroup? {
+        state.withLock { state in
+            state.requested = true
+            return state.group
+        }
     }
 }

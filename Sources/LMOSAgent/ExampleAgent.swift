@@ -18,7 +18,7 @@ extension Agent {
         ) {
             LMOSMetadata(vendorName: "swift-lmos", vendorURL: "https://eclipse.dev/lmos", model: "echo")
             Capability(
-                id: "chat", name: "Chat", version: "1.0", description: "Answers a conversation",
+                id: "urn:swift-lmos:capability:chat", name: "Chat", version: "1.0", description: "Answers a conversation",
                 examples: ["Hello, who are you?"])
         }
         let message = DataSchema.object(

@@ -72,7 +72,7 @@ struct HTTPBindingResponder: Sendable {
     func observeProperty(_ request: Request, thing: String, name: String) async throws -> Response {
         let entry = try entry(thing)
         let changes = try await call { () async throws(ProblemDetails) in try await entry.thing.observeProperty(name) }
-        return Self.eventStream(changes.map { (name, $0) })
+        return Self.eventStream(changes.map { (name, $0) }, heartbeat: host.limits.heartbeatInterval)
     }
 
     // MARK: Actions
@@ -94,7 +94,9 @@ struct HTTPBindingResponder: Sendable {
         let statusPath = "/\(PercentEncoding.encodePathSegment(entry.thing.id))/actions/"
             + "\(PercentEncoding.encodePathSegment(name))/\(id)"
         if Self.accepts(request, "text/event-stream") {
-            return Self.eventStream(statuses.map { ("actionStatus", Self.statusJSON($0, href: statusPath)) })
+            return Self.eventStream(
+                statuses.map { ("actionStatus", Self.statusJSON($0, href: statusPath)) },
+                heartbeat: host.limits.heartbeatInterval)
         }
         let respondAsync = request.headers[HTTPField.Name.prefer].map { $0.lowercased().contains("respond-async") } ?? false
         if respondAsync || work.reportsProgress {
@@ -119,7 +121,8 @@ struct HTTPBindingResponder: Sendable {
             throw HTTPProblem(.notFound("no invocation \(invocation) of \(name)"))
         }
         if Self.accepts(request, "text/event-stream"), let statuses = await entry.runner.follow(id: invocation) {
-            return Self.eventStream(statuses.map { ("actionStatus", Self.statusJSON($0, href: nil)) })
+            return Self.eventStream(
+                statuses.map { ("actionStatus", Self.statusJSON($0, href: nil)) }, heartbeat: host.limits.heartbeatInterval)
         }
         return Self.body(Self.statusJSON(state.report, href: nil), contentType: "application/json")
     }
@@ -142,7 +145,7 @@ struct HTTPBindingResponder: Sendable {
     func subscribeEvent(_ request: Request, thing: String, name: String) async throws -> Response {
         let entry = try entry(thing)
         let occurrences = try await call { () async throws(ProblemDetails) in try await entry.thing.subscribeEvent(name) }
-        return Self.eventStream(occurrences.map { (name, $0) })
+        return Self.eventStream(occurrences.map { (name, $0) }, heartbeat: host.limits.heartbeatInterval)
     }
 
     func subscribeAllEvents(_ request: Request, thing: String) async throws -> Response {
@@ -155,7 +158,7 @@ struct HTTPBindingResponder: Sendable {
         }
         let all = tasks
         continuation.onTermination = { _ in for task in all { task.cancel() } }
-        return Self.eventStream(merged)
+        return Self.eventStream(merged, heartbeat: host.limits.heartbeatInterval)
     }
 
     // MARK: Helpers
@@ -226,20 +229,45 @@ struct HTTPBindingResponder: Sendable {
         ActionStatusJSON.encode(report, href: href)
     }
 
-    /// Server-Sent Events of `(event type, JSON data)`, until the source ends or the client goes away.
-    static func eventStream<S: AsyncSequence & Sendable>(_ items: S) -> Response
+    /// Server-Sent Events of `(event type, JSON data)`, until the source ends or the client goes away. A comment
+    /// line every `heartbeat` seconds keeps proxies from closing an idle stream and finds clients that left (the
+    /// write fails), so their subscriptions end.
+    static func eventStream<S: AsyncSequence & Sendable>(_ items: S, heartbeat: Double) -> Response
     where S.Element == (String, JSONValue) {
         Response(
             status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { writer in
                 // The headers go out at once, so that the client knows it is subscribed.
                 try await writer.write(ByteBuffer(bytes: ServerSentEvent.heartbeat))
-                do {
-                    for try await (type, data) in items {
+                let (merged, continuation) = AsyncStream<(String, JSONValue)?>.makeStream()
+                let source = Task {
+                    do {
+                        for try await item in items { continuation.yield(item) }
+                    } catch {}
+                    continuation.finish()
+                }
+                let ticker = Task {
+                    while !Task.isCancelled {
+                        do {
+                            try await Task.sleep(for: .milliseconds(Int(heartbeat * 1000)))
+                        } catch {
+                            return
+                        }
+                        continuation.yield(nil)
+                    }
+                }
+                defer {
+                    source.cancel()
+                    ticker.cancel()
+                }
+                for await item in merged {
+                    if let (type, data) = item {
                         try await writer.write(
                             ByteBuffer(bytes: ServerSentEvent.encode(event: type, id: nil, data: data.jsonBytes())))
+                    } else {
+                        try await writer.write(ByteBuffer(bytes: ServerSentEvent.heartbeat))
                     }
-                } catch {}
+                }
                 try await writer.finish(nil)
             })
     }

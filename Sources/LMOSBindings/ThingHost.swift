@@ -60,11 +60,14 @@ public struct BindingLimits: Sendable, Hashable {
     public var maximumSubscriptionsPerConnection: Int
     /// Seconds between WebSocket pings (nil: none).
     public var pingInterval: Double?
+    /// Seconds between the comment lines that keep idle HTTP event streams open and find clients that left.
+    public var heartbeatInterval: Double
 
     public init(
         maximumMessageSize: Int = 1 << 20, maximumActiveInvocations: Int = 10_000,
-        maximumSubscriptionsPerConnection: Int = 1024, pingInterval: Double? = 30
+        maximumSubscriptionsPerConnection: Int = 1024, pingInterval: Double? = 30, heartbeatInterval: Double = 15
     ) {
+        self.heartbeatInterval = max(0.05, heartbeatInterval)
         self.maximumMessageSize = maximumMessageSize
         self.maximumActiveInvocations = maximumActiveInvocations
         self.maximumSubscriptionsPerConnection = maximumSubscriptionsPerConnection

@@ -13,9 +13,18 @@ public struct HTTPBindingClient: Sendable {
     /// The largest body read.
     public var maximumBodySize = 16 << 20
 
-    public init(httpClient: HTTPClient = .shared) {
+    public init(httpClient: HTTPClient = HTTPBindingClient.sharedHTTPClient) {
         http = httpClient
     }
+
+    /// The client the bindings use by default: like `HTTPClient.shared`, but a refused connection fails at once
+    /// instead of being retried until the request's deadline, and connecting may take 10 s at most.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// GET `url` as JSON (a property's value, all properties, an action's status).
     public func get(_ url: String, trace: TraceContext? = nil) async throws(BindingError) -> JSONValue {

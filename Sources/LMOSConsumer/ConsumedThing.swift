@@ -26,7 +26,7 @@ public final class ConsumedThing: Sendable {
     let http: HTTPBindingClient
     let sockets: WebSocketPool
 
-    public init(description: ThingDescription, url: String? = nil, httpClient: HTTPClient = .shared) {
+    public init(description: ThingDescription, url: String? = nil, httpClient: HTTPClient = HTTPBindingClient.sharedHTTPClient) {
         self.description = description
         self.url = url
         thingID = description.id ?? url ?? ""
@@ -35,7 +35,7 @@ public final class ConsumedThing: Sendable {
     }
 
     /// Fetches the description at `url` (a host URL means its `/.well-known/wot`).
-    public static func fetch(_ url: String, httpClient: HTTPClient = .shared) async throws(BindingError) -> ConsumedThing {
+    public static func fetch(_ url: String, httpClient: HTTPClient = HTTPBindingClient.sharedHTTPClient) async throws(BindingError) -> ConsumedThing {
         var target = url
         if let schemeEnd = url.firstRange(of: "://"), !url[schemeEnd.upperBound...].contains("/") {
             target = url + "/.well-known/wot"

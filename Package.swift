@@ -217,7 +217,7 @@ let package = Package(
             name: "LMOSLocalNetworkTests",
             dependencies: [
                 "lmos", "LMOSLocalDiscovery", "LMOSConsumer", "LMOSDirectoryClient", "DNSMessage", "LMOSCore",
-                "LMOSTestSupport",
+                "LMOSDescription", "LMOSTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

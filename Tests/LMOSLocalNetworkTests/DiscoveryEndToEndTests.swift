@@ -1,6 +1,7 @@
 import Foundation
 import LMOSConsumer
 import LMOSCore
+import LMOSDescription
 import LMOSDirectoryClient
 import LMOSLocalDiscovery
 import LMOSTestSupport
@@ -120,5 +121,33 @@ struct DiscoveryEndToEndTests {
         let unreachable = try Subprocess.run(try lmosBinary(), ["discover", "--url", "http://127.0.0.1:1/td", "--timeout", "1"])
         #expect(unreachable.status == 1)
         #expect(unreachable.stderr.contains("127.0.0.1:1"))
+    }
+
+    @Test func anAgentAdvertisesItselfAndRegistersInTheDirectoryItFindsByMDNS() async throws {
+        let (directory, directoryURL) = try await Self.directory(named: "Agent E2E Directory")
+        defer { directory.terminate() }
+        let id = "urn:uuid:" + UUIDv4.random()
+        let agent = try BackgroundProcess(
+            try lmosBinary(),
+            ["example", "agent", "--port", "0", "--id", id, "--advertise", "--discover-directories", "--interface", "lo", "--ttl", "5"])
+        defer { agent.terminate() }
+        _ = try await agent.line(timeout: 20) { $0.hasPrefix("description: ") }
+        _ = try await agent.line(timeout: 20) { $0.contains("advertised as") }
+        _ = try await agent.line(timeout: 20) { $0.contains("registered \(id) in \(directoryURL)") }
+
+        let result = await Discovery().discover([.multicastDNS(.named(["lo"]))], timeout: .seconds(2))
+        let found = try #require(result.things.first { $0.id == id }, "\(result.problems)")
+        #expect(found.sources.contains(.multicastDNS(name: "LMOS Example Agent", type: "Thing")), "\(found.sources)")
+        #expect(found.sources.contains(.directory(directoryURL)))
+        let thing = ConsumedThing(description: try ThingDescription(found.description), url: found.url)
+        let output = try await thing.invokeAction("chat", input: ["messages": [["role": "user", "content": "found you"]]])
+        #expect(output?["messages"]?[0]?["content"] == "(helpful) You said: found you")
+        await thing.close()
+
+        // Ctrl-C: goodbye on mDNS and deregistration.
+        #expect(await agent.signal(SIGINT, waitingUpTo: 15) == 0, "\(agent.standardError)")
+        #expect(agent.standardOutput.contains("deregistered \(id) from \(directoryURL)"))
+        let listed = try await DirectoryClient(url: directoryURL).list()
+        #expect(!listed.contains { $0["id"]?.stringValue == id })
     }
 }

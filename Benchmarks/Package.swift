@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         .executableTarget(
@@ -46,6 +49,26 @@ let package = Package(
             name: "BareHummingbird",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/BareHummingbird"
+        ),
+        // Agent/ws-bench.sh: the WebSocket (`lmosprotocol`) binding of an AgentServer next to a raw SwiftNIO
+        // WebSocket echo server (and, for information, a bare Hummingbird WebSocket echo route), driven by the same
+        // NIO client in the same process (round trip, pipelined throughput, many concurrent connections).
+        .executableTarget(
+            name: "WSBench",
+            dependencies: [
+                .product(name: "LMOSAgent", package: "swift-lmos"),
+                .product(name: "LMOSBindings", package: "swift-lmos"),
+                .product(name: "LMOSMessaging", package: "swift-lmos"),
+                .product(name: "LMOSCore", package: "swift-lmos"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            path: "Benchmarks/WSBench"
         ),
     ]
 )

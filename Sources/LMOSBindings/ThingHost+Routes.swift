@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import LMOSCore
+import LMOSMessaging
 import Logging
 
 extension ThingHost {
@@ -16,6 +17,12 @@ extension ThingHost {
     public func addRoutes(to router: Router<BasicWebSocketRequestContext>, webSocketPath: String = "/ws") {
         let http = HTTPBindingResponder(host: self)
         router.ws(RouterPath(webSocketPath), shouldUpgrade: { request, _ in
+            guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
+                throw HTTPProblem(
+                    ProblemDetails(
+                        title: "Upgrade Required", status: 426,
+                        detail: "this is the WebSocket endpoint (sub-protocol lmosprotocol); see the description's forms"))
+            }
             // Echo `lmosprotocol` when offered; a client that offers no sub-protocol is accepted too.
             let offered = request.headers[values: .secWebSocketProtocol]
                 .flatMap { $0.split(separator: ",") }

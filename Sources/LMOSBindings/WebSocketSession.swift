@@ -13,6 +13,8 @@ actor WebSocketSession {
     private var subscriptions: [String: Task<Void, Never>] = [:]
     private var forwarders: [Int: Task<Void, Never>] = [:]
     private var nextForwarder = 0
+    /// Invocations whose statuses this connection forwards, by correlation id.
+    private var forwarding: Set<String> = []
     private var closed = false
 
     init(host: ThingHost, outbound: WebSocketOutboundWriter, logger: Logger) {
@@ -31,7 +33,7 @@ actor WebSocketSession {
             let reply = Message(
                 thingID: error.thingID ?? "", correlationID: error.correlationID ?? error.messageID,
                 body: .error(.badRequest(error.reason)))
-            await send(reply, dialect: .lmos)
+            await send(reply, dialect: error.dialect)
             return
         }
         let trace = message.trace?.child()
@@ -68,10 +70,14 @@ actor WebSocketSession {
             guard let id = addressed else {
                 throw .notFound("no invocation of \(action) to address: give its correlationID")
             }
-            let report: ActionStatusReport
+            var report: ActionStatusReport
             if case .cancelAction(_, let reason) = message.body {
                 switch await entry.runner.cancel(id: id, reason: reason) {
-                case .cancelled(let final), .alreadyEnded(let final): report = final
+                case .cancelled(let final):
+                    // The invocation's own status stream on this connection delivers the final status.
+                    if forwarding.contains(id), final.action == action { return }
+                    report = final
+                case .alreadyEnded(let final): report = final
                 case .unknown: throw .notFound("no invocation with correlation id \(id)")
                 }
             } else {
@@ -82,6 +88,11 @@ actor WebSocketSession {
             }
             guard report.action == action else {
                 throw .badRequest("invocation \(id) is of action \(report.action), not \(action)")
+            }
+            if dialect == .kotlinWoT && report.status == .running {
+                // kotlin-wot knows pending, completed and failed only.
+                report.status = .pending
+                report.output = nil
             }
             await send(
                 Message(thingID: message.thingID, correlationID: id, trace: trace, body: .actionStatus(report)),
@@ -171,15 +182,20 @@ actor WebSocketSession {
         guard !closed else { return }
         let number = nextForwarder
         nextForwarder += 1
+        let id = request.replyCorrelationID
+        forwarding.insert(id)
         forwarders[number] = Task { [weak self] in
             for await report in statuses where !finalOnly || report.status.isFinal {
                 await self?.send(request.reply(.actionStatus(report), trace: trace), dialect: dialect)
             }
-            await self?.forwarderEnded(number)
+            await self?.forwarderEnded(number, id: id)
         }
     }
 
-    private func forwarderEnded(_ number: Int) { forwarders[number] = nil }
+    private func forwarderEnded(_ number: Int, id: String) {
+        forwarders[number] = nil
+        forwarding.remove(id)
+    }
 
     func send(_ message: Message, dialect: Dialect) async {
         guard !closed else { return }

@@ -33,7 +33,7 @@ extension Message {
         let messageID = reader.string(["messageID", "messageId"])
         let correlationID = reader.string(["correlationID", "correlationId"])
         func fail(_ reason: String) -> MessageError {
-            MessageError(reason, thingID: thingID, messageID: messageID, correlationID: correlationID)
+            MessageError(reason, thingID: thingID, messageID: messageID, correlationID: correlationID, dialect: dialect)
         }
         if let problem = reader.problem { throw fail(problem) }
         guard let thingID, !thingID.isEmpty else { throw fail("the message has no thingID") }

@@ -168,6 +168,20 @@ public final class Agent: ExposedThing, Sendable {
         return true
     }
 
+    /// Changes a property from its current value in one step (no change between the read and the write is lost)
+    /// and tells its observers; returns the new value, nil when there is no such property.
+    @discardableResult
+    public func updateProperty(_ name: String, _ transform: (JSONValue) -> JSONValue) -> JSONValue? {
+        guard let (value, changes) = state.withLock({ state -> (JSONValue, Broadcast<JSONValue>)? in
+            guard var entry = state.properties[name] else { return nil }
+            entry.value = transform(entry.value)
+            state.properties[name] = entry
+            return (entry.value, entry.changes)
+        }) else { return nil }
+        changes.publish(value)
+        return value
+    }
+
     /// A property's current value.
     public func value(of property: String) -> JSONValue? { state.withLock { $0.properties[property]?.value } }
 

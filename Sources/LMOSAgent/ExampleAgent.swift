@@ -41,8 +41,7 @@ extension Agent {
                 throw ProblemDetails.badRequest("the request has no user message")
             }
             agent.emit("messageReceived", ["role": "user", "content": .string(last)])
-            let count = agent.value(of: "conversations")?.integerValue ?? 0
-            agent.setProperty("conversations", .integer(count + 1))
+            agent.updateProperty("conversations") { .integer(($0.integerValue ?? 0) + 1) }
             let persona = agent.value(of: "persona")?.stringValue ?? "helpful"
             return "(\(persona)) You said: \(last)"
         }

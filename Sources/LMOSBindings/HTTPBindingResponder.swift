@@ -95,17 +95,18 @@ struct HTTPBindingResponder: Sendable {
             + "\(PercentEncoding.encodePathSegment(name))/\(id)"
         if Self.accepts(request, "text/event-stream") {
             return Self.eventStream(
-                statuses.map { ("actionStatus", Self.statusJSON($0, href: statusPath)) },
+                statuses.map { ("actionStatus", ActionStatusJSON.encode($0, href: statusPath)) },
                 heartbeat: host.limits.heartbeatInterval)
         }
         let respondAsync = request.headers[HTTPField.Name.prefer].map { $0.lowercased().contains("respond-async") } ?? false
         if respondAsync || work.reportsProgress {
             var headers: HTTPFields = [.location: statusPath]
             headers[.contentType] = "application/json"
-            let pending = ActionStatusReport(action: name, status: .pending, timeRequested: .now())
+            let current = await entry.runner.invocation(id: id)?.report
+                ?? ActionStatusReport(action: name, status: .pending, timeRequested: .now())
             return Response(
                 status: .created, headers: headers,
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.statusJSON(pending, href: statusPath).jsonBytes())))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: ActionStatusJSON.encode(current, href: statusPath).jsonBytes())))
         }
         var final: ActionStatusReport?
         for await report in statuses where report.status.isFinal { final = report }
@@ -122,9 +123,9 @@ struct HTTPBindingResponder: Sendable {
         }
         if Self.accepts(request, "text/event-stream"), let statuses = await entry.runner.follow(id: invocation) {
             return Self.eventStream(
-                statuses.map { ("actionStatus", Self.statusJSON($0, href: nil)) }, heartbeat: host.limits.heartbeatInterval)
+                statuses.map { ("actionStatus", ActionStatusJSON.encode($0, href: nil)) }, heartbeat: host.limits.heartbeatInterval)
         }
-        return Self.body(Self.statusJSON(state.report, href: nil), contentType: "application/json")
+        return Self.body(ActionStatusJSON.encode(state.report, href: nil), contentType: "application/json")
     }
 
     func cancelAction(_ request: Request, thing: String, name: String, invocation: String) async throws -> Response {
@@ -134,7 +135,7 @@ struct HTTPBindingResponder: Sendable {
         }
         switch await entry.runner.cancel(id: invocation, reason: request.headers[HTTPField.Name.cancelReason]) {
         case .cancelled(let report), .alreadyEnded(let report):
-            return Self.body(Self.statusJSON(report, href: nil), contentType: "application/json")
+            return Self.body(ActionStatusJSON.encode(report, href: nil), contentType: "application/json")
         case .unknown:
             throw HTTPProblem(.notFound("no invocation \(invocation) of \(name)"))
         }
@@ -223,10 +224,6 @@ struct HTTPBindingResponder: Sendable {
         Response(
             status: .ok, headers: [.contentType: contentType],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.jsonBytes())))
-    }
-
-    static func statusJSON(_ report: ActionStatusReport, href: String?) -> JSONValue {
-        ActionStatusJSON.encode(report, href: href)
     }
 
     /// Server-Sent Events of `(event type, JSON data)`, until the source ends or the client goes away. A comment

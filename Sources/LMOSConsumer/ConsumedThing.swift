@@ -87,7 +87,7 @@ public final class ConsumedThing: Sendable {
         if target.transport == .webSocket {
             return try await invokeOverWebSocket(name, input: input, href: target.href, trace: trace)
         }
-        let events = try await http.events(target.href, method: .POST, body: input ?? .null, trace: trace)
+        let events = try await http.events(target.href, method: .POST, body: input, trace: trace)
         let (statuses, continuation) = AsyncThrowingStream<ActionStatusReport, any Error>.makeStream()
         let statusURL = StatusURL()
         let task = Task {

@@ -73,7 +73,6 @@ struct Call: AsyncParsableCommand {
     func run() async throws {
         let inputValue = try input.map(Self.parseInput)
         let consumed = try await thing.fetch()
-        defer { Task { await consumed.close() } }
         let transport = try thing.transport
         if !stream {
             do {

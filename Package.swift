@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "LMOSMessaging", targets: ["LMOSMessaging"]),
         .library(name: "LMOSBindings", targets: ["LMOSBindings"]),
         .library(name: "LMOSAgent", targets: ["LMOSAgent"]),
+        .library(name: "KRPC", targets: ["KRPC"]),
+        .library(name: "LMOSDHT", targets: ["LMOSDHT"]),
         .executable(name: "lmos", targets: ["lmos"]),
     ],
     dependencies: [
@@ -121,6 +123,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Bencode (BEP 3) and the DHT's KRPC messages (BEP 5, BEP 44, LMOS `lmos_who`). Pure.
+        .target(name: "KRPC"),
+        // Decentralized discovery on the Mainline DHT: routing table, BEP 44 item store, lookups (pure), a node on
+        // SwiftNIO UDP, and publishing / resolving signed descriptions.
+        .target(
+            name: "LMOSDHT",
+            dependencies: [
+                "KRPC", "LMOSCore", "LMOSIdentity",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Exposes an agent or tool: handlers in, description, bindings, registrations and advertisement out.
         .target(
             name: "LMOSAgent",
@@ -220,6 +236,14 @@ let package = Package(
                 "LMOSDescription", "LMOSTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Peers"]
+        ),
+        .testTarget(
+            name: "LMOSDHTTests",
+            dependencies: [
+                "lmos", "KRPC", "LMOSDHT", "LMOSIdentity", "LMOSCore", "LMOSTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Peers"]
         ),

@@ -1,0 +1,132 @@
+import KRPC
+
+/// An iterative Kademlia lookup (BEP 5) as a state machine: it keeps the nodes it heard of sorted by distance to
+/// the target, asks up to `alpha` of the closest unasked ones at a time, learns closer nodes from their answers,
+/// and finishes when the `k` closest nodes that did not fail have all answered. No I/O: the caller sends the
+/// queries `nextQueries()` names and reports answers and timeouts.
+public struct Lookup: Sendable {
+    public enum State: Sendable, Hashable {
+        case fresh
+        case inFlight
+        case responded
+        case failed
+    }
+
+    /// A node the lookup knows of.
+    public struct Candidate: Sendable {
+        public var node: NodeInfo
+        public var distance: NodeID
+        public var state: State
+        /// 1 for the nodes the lookup started with, n + 1 for nodes learned from a node at depth n.
+        public var depth: Int
+        /// The write token it handed out, if any.
+        public var token: [UInt8]?
+    }
+
+    public let target: NodeID
+    public let k: Int
+    public let alpha: Int
+    /// Candidates kept (closest first); the rest are dropped as too far to matter.
+    public let capacity: Int
+
+    public private(set) var candidates: [Candidate] = []
+    private var inFlightCount = 0
+    /// Queries sent in all.
+    public private(set) var queriesSent = 0
+
+    public init(target: NodeID, seeds: [NodeInfo], k: Int = 8, alpha: Int = 3, capacity: Int = 64) {
+        self.target = target
+        self.k = k
+        self.alpha = alpha
+        self.capacity = capacity
+        add(seeds, depth: 1)
+    }
+
+    /// Adds nodes learned at `depth`, ignoring ones already known (by id or by endpoint).
+    public mutating func add(_ nodes: [NodeInfo], depth: Int) {
+        for node in nodes {
+            if candidates.contains(where: { $0.node.id == node.id || $0.node.endpoint == node.endpoint }) { continue }
+            let candidate = Candidate(node: node, distance: node.id.distance(to: target), state: .fresh, depth: depth)
+            let index = candidates.partitioningIndex { $0.distance > candidate.distance }
+            guard index < capacity else { continue }
+            candidates.insert(candidate, at: index)
+            if candidates.count > capacity {
+                let dropped = candidates.removeLast()
+                if dropped.state == .inFlight { inFlightCount -= 1 }
+            }
+        }
+    }
+
+    /// The nodes to ask now (marked in flight): the closest fresh ones among the `k` closest live candidates,
+    /// keeping at most `alpha` in flight.
+    public mutating func nextQueries() -> [NodeInfo] {
+        var chosen: [NodeInfo] = []
+        var live = 0
+        for index in candidates.indices {
+            guard inFlightCount < alpha, live < k else { break }
+            switch candidates[index].state {
+            case .failed: continue
+            case .fresh:
+                candidates[index].state = .inFlight
+                inFlightCount += 1
+                queriesSent += 1
+                chosen.append(candidates[index].node)
+            case .inFlight, .responded: break
+            }
+            live += 1
+        }
+        return chosen
+    }
+
+    /// `node` answered, naming `closer` nodes and maybe a token.
+    public mutating func received(from node: NodeInfo, closer: [NodeInfo], token: [UInt8]?) {
+        guard let index = candidates.firstIndex(where: { $0.node.endpoint == node.endpoint }) else { return }
+        if candidates[index].state == .inFlight { inFlightCount -= 1 }
+        candidates[index].state = .responded
+        candidates[index].token = token
+        // The answering node's real id (it may differ from the one we were told).
+        candidates[index].node.id = node.id
+        add(closer, depth: candidates[index].depth + 1)
+    }
+
+    /// `node` did not answer (or answered with an error).
+    public mutating func failed(_ endpoint: NodeEndpoint) {
+        guard let index = candidates.firstIndex(where: { $0.node.endpoint == endpoint }) else { return }
+        if candidates[index].state == .inFlight { inFlightCount -= 1 }
+        candidates[index].state = .failed
+    }
+
+    /// Whether nothing more is worth asking: nothing in flight, and the `k` closest live candidates all answered
+    /// (or no fresh candidate is left).
+    public var isFinished: Bool {
+        guard inFlightCount == 0 else { return false }
+        var live = 0
+        for candidate in candidates where candidate.state != .failed {
+            if candidate.state == .fresh { return false }
+            live += 1
+            if live == k { break }
+        }
+        return true
+    }
+
+    /// The `k` closest nodes that answered, closest first, with their tokens.
+    public var closestResponded: [Candidate] {
+        Array(candidates.lazy.filter { $0.state == .responded }.prefix(k))
+    }
+
+    /// The deepest hop among the `k` closest nodes that answered: how many rounds the lookup needed.
+    public var hops: Int { closestResponded.map(\.depth).max() ?? 0 }
+}
+
+extension Array {
+    /// The first index whose element satisfies `belongsInSecondPartition` (the array is partitioned by it).
+    func partitioningIndex(where belongsInSecondPartition: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if belongsInSecondPartition(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}

@@ -1,0 +1,56 @@
+import KRPC
+
+/// How a DHT node runs.
+public struct DHTNodeConfiguration: Sendable {
+    /// The address to bind the UDP socket to.
+    public var host: String
+    /// The UDP port (0: any free port).
+    public var port: Int
+    /// Nodes to join through, as `HOST:PORT` endpoints (IPv4).
+    public var bootstrap: [NodeEndpoint]
+    /// The node id; `nil`: the one in `stateFile`, or a new random one.
+    public var nodeID: NodeID?
+    /// Where the node id and known nodes are kept across runs (JSON), if anywhere.
+    public var stateFile: String?
+    /// A read-only node (BEP 43) asks but answers no queries, and others keep it out of their routing tables:
+    /// the mode for short-lived clients such as the CLI's publish, resolve and find.
+    public var readOnly: Bool
+    /// Seconds to wait for an answer to one query.
+    public var queryTimeout: Double
+    /// Kademlia's k (bucket size, nodes a lookup converges on, nodes written to) and alpha (queries in flight).
+    public var k: Int
+    public var alpha: Int
+    /// Queries accepted per source endpoint per second, and in a burst.
+    public var rateLimit: Double
+    public var rateBurst: Double
+    /// Items and announcements stored for others.
+    public var itemCapacity: Int
+    public var itemLifetime: Double
+    /// How often descriptions this node publishes are written again (PROTOCOL.md 5: 60 minutes).
+    public var republishInterval: Double
+    /// How often routing table buckets untouched for this long are refreshed (BEP 5: 15 minutes).
+    public var refreshInterval: Double
+
+    public init(
+        host: String = "0.0.0.0", port: Int = 0, bootstrap: [NodeEndpoint] = [], nodeID: NodeID? = nil,
+        stateFile: String? = nil, readOnly: Bool = false, queryTimeout: Double = 2, k: Int = 8, alpha: Int = 3,
+        rateLimit: Double = 250, rateBurst: Double = 500, itemCapacity: Int = 20_000, itemLifetime: Double = 7200,
+        republishInterval: Double = 3600, refreshInterval: Double = 900
+    ) {
+        self.host = host
+        self.port = port
+        self.bootstrap = bootstrap
+        self.nodeID = nodeID
+        self.stateFile = stateFile
+        self.readOnly = readOnly
+        self.queryTimeout = queryTimeout
+        self.k = k
+        self.alpha = alpha
+        self.rateLimit = rateLimit
+        self.rateBurst = rateBurst
+        self.itemCapacity = itemCapacity
+        self.itemLifetime = itemLifetime
+        self.republishInterval = republishInterval
+        self.refreshInterval = refreshInterval
+    }
+}

@@ -175,6 +175,9 @@ let package = Package(
                 "LMOSConsumer",
                 "LMOSMessaging",
                 "LMOSAgent",
+                "KRPC",
+                "LMOSDHT",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -244,6 +247,8 @@ let package = Package(
             dependencies: [
                 "lmos", "KRPC", "LMOSDHT", "LMOSIdentity", "LMOSCore", "LMOSTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["Peers"]
         ),

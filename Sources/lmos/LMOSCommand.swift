@@ -30,7 +30,7 @@ struct LMOSCommand: AsyncParsableCommand {
         subcommands: [
             Validate.self, Convert.self, New.self, Identity.self, Sign.self, Verify.self, Directory.self, Register.self,
             Deregister.self, Search.self, Watch.self, Advertise.self, Discover.self, Example.self, Call.self, Read.self,
-            Write.self, Subscribe.self,
+            Write.self, Subscribe.self, DHT.self,
         ]
     )
 }

@@ -21,6 +21,8 @@ public struct Lookup: Sendable {
         public var depth: Int
         /// The write token it handed out, if any.
         public var token: [UInt8]?
+        /// In flight for longer than a round trip should take: no longer holds one of the `alpha` slots.
+        public var isSlow = false
     }
 
     public let target: NodeID
@@ -31,6 +33,7 @@ public struct Lookup: Sendable {
 
     public private(set) var candidates: [Candidate] = []
     private var inFlightCount = 0
+    private var slowCount = 0
     /// Queries sent in all.
     public private(set) var queriesSent = 0
 
@@ -52,36 +55,51 @@ public struct Lookup: Sendable {
             candidates.insert(candidate, at: index)
             if candidates.count > capacity {
                 let dropped = candidates.removeLast()
-                if dropped.state == .inFlight { inFlightCount -= 1 }
+                if dropped.state == .inFlight { settle(dropped) }
             }
         }
     }
 
     /// The nodes to ask now (marked in flight): the closest fresh ones among the `k` closest live candidates,
-    /// keeping at most `alpha` in flight.
+    /// keeping at most `alpha` queries in flight that are not yet slow. Failed and slow candidates do not count
+    /// as live, so nodes behind them get asked.
     public mutating func nextQueries() -> [NodeInfo] {
         var chosen: [NodeInfo] = []
         var live = 0
         for index in candidates.indices {
-            guard inFlightCount < alpha, live < k else { break }
-            switch candidates[index].state {
-            case .failed: continue
-            case .fresh:
+            guard inFlightCount - slowCount < alpha, live < k else { break }
+            let candidate = candidates[index]
+            if candidate.state == .failed || (candidate.state == .inFlight && candidate.isSlow) { continue }
+            if candidate.state == .fresh {
                 candidates[index].state = .inFlight
                 inFlightCount += 1
                 queriesSent += 1
-                chosen.append(candidates[index].node)
-            case .inFlight, .responded: break
+                chosen.append(candidate.node)
             }
             live += 1
         }
         return chosen
     }
 
+    private mutating func settle(_ candidate: Candidate) {
+        inFlightCount -= 1
+        if candidate.isSlow { slowCount -= 1 }
+    }
+
+    /// A query has been in flight for longer than an answer should take (libtorrent's "short timeout"): it stays
+    /// open, but another node may be asked in its place, so that dead nodes do not stall the lookup.
+    public mutating func slow(_ endpoint: NodeEndpoint) {
+        guard let index = candidates.firstIndex(where: { $0.node.endpoint == endpoint }),
+            candidates[index].state == .inFlight, !candidates[index].isSlow
+        else { return }
+        candidates[index].isSlow = true
+        slowCount += 1
+    }
+
     /// `node` answered, naming `closer` nodes and maybe a token.
     public mutating func received(from node: NodeInfo, closer: [NodeInfo], token: [UInt8]?) {
         guard let index = candidates.firstIndex(where: { $0.node.endpoint == node.endpoint }) else { return }
-        if candidates[index].state == .inFlight { inFlightCount -= 1 }
+        if candidates[index].state == .inFlight { settle(candidates[index]) }
         candidates[index].state = .responded
         candidates[index].token = token
         // The answering node's real id (it may differ from the one we were told).
@@ -92,21 +110,27 @@ public struct Lookup: Sendable {
     /// `node` did not answer (or answered with an error).
     public mutating func failed(_ endpoint: NodeEndpoint) {
         guard let index = candidates.firstIndex(where: { $0.node.endpoint == endpoint }) else { return }
-        if candidates[index].state == .inFlight { inFlightCount -= 1 }
+        if candidates[index].state == .inFlight { settle(candidates[index]) }
         candidates[index].state = .failed
     }
 
-    /// Whether nothing more is worth asking: nothing in flight, and the `k` closest live candidates all answered
-    /// (or no fresh candidate is left).
+    /// Whether nothing more is worth asking: the `k` closest candidates that neither failed nor went slow have
+    /// all answered (queries still open to farther or slow nodes do not hold the result back), or nobody is left
+    /// to ask.
     public var isFinished: Bool {
-        guard inFlightCount == 0 else { return false }
-        var live = 0
-        for candidate in candidates where candidate.state != .failed {
-            if candidate.state == .fresh { return false }
-            live += 1
-            if live == k { break }
+        var responded = 0
+        for candidate in candidates {
+            switch candidate.state {
+            case .failed: continue
+            case .fresh: return false
+            case .inFlight: if !candidate.isSlow { return false }
+            case .responded:
+                responded += 1
+                if responded == k { return true }
+            }
         }
-        return true
+        // Fewer than k answered in all: finished once nothing is in flight (slow queries may still answer).
+        return inFlightCount == 0
     }
 
     /// The `k` closest nodes that answered, closest first, with their tokens.

@@ -14,6 +14,7 @@ struct PendingQuery {
     var endpoint: NodeEndpoint
     var completion: (QueryOutcome) -> Void
     var timeout: Scheduled<Void>?
+    var slowTimer: Scheduled<Void>?
 }
 
 /// A lookup in progress: the pure state machine plus what to ask and what to do with answers.
@@ -38,7 +39,10 @@ final class LookupRun {
 
 extension DHTNode {
     /// Sends a query; `completion` runs on the node once an answer, an error or the timeout arrives.
-    func sendQuery(_ method: KRPCQuery.Method, to endpoint: NodeEndpoint, completion: @escaping (QueryOutcome) -> Void) {
+    func sendQuery(
+        _ method: KRPCQuery.Method, to endpoint: NodeEndpoint, onSlow: (@Sendable () -> Void)? = nil,
+        completion: @escaping (QueryOutcome) -> Void
+    ) {
         guard !stopped, channel != nil else {
             completion(.stopped)
             return
@@ -50,7 +54,15 @@ extension DHTNode {
         let timeout = eventLoop.scheduleTask(in: .nanoseconds(Int64(configuration.queryTimeout * 1e9))) { [self] in
             self.assumeIsolated { $0.timedOut(transaction) }
         }
-        pending[key] = PendingQuery(endpoint: endpoint, completion: completion, timeout: timeout)
+        var slowTimer: Scheduled<Void>?
+        if let onSlow {
+            slowTimer = eventLoop.scheduleTask(in: .nanoseconds(Int64(configuration.slowAfter * 1e9))) { [self] in
+                self.assumeIsolated { node in
+                    if node.pending[transaction]?.endpoint == endpoint { onSlow() }
+                }
+            }
+        }
+        pending[key] = PendingQuery(endpoint: endpoint, completion: completion, timeout: timeout, slowTimer: slowTimer)
         send(
             KRPCMessage(
                 transactionID: [UInt8(key >> 8), UInt8(key & 0xFF)],
@@ -60,6 +72,7 @@ extension DHTNode {
 
     private func timedOut(_ key: UInt16) {
         guard let query = pending.removeValue(forKey: key) else { return }
+        query.slowTimer?.cancel()
         counters.timeouts += 1
         query.completion(.timeout)
     }
@@ -97,11 +110,20 @@ extension DHTNode {
         guard run.continuation != nil else { return }
         if !run.stopRequested && !stopped {
             for node in run.lookup.nextQueries() {
-                sendQuery(run.method(run.lookup.target), to: node.endpoint) { [self] outcome in
+                let box = UncheckedBox(value: run)
+                let endpoint = node.endpoint
+                let onSlow: @Sendable () -> Void = { [self] in
+                    self.assumeIsolated { isolatedSelf in
+                        box.value.lookup.slow(endpoint)
+                        isolatedSelf.step(box.value)
+                    }
+                }
+                sendQuery(run.method(run.lookup.target), to: node.endpoint, onSlow: onSlow) { [self] outcome in
                     switch outcome {
                     case .response(let response):
                         let answering = NodeInfo(id: response.sender, endpoint: node.endpoint)
-                        run.lookup.received(from: answering, closer: response.nodes, token: response.token)
+                        run.lookup.received(
+                            from: answering, closer: response.nodes.filter { $0.id != id }, token: response.token)
                         if run.onResponse(answering, response) { run.stopRequested = true }
                     case .timeout:
                         routing.recordFailure(node.id)
@@ -119,4 +141,10 @@ extension DHTNode {
             continuation?.resume(returning: run.lookup)
         }
     }
+}
+
+/// Carries a value that is only touched on the node's event loop into a closure the compiler must assume could
+/// run elsewhere (NIO's scheduled tasks); `assumeIsolated` checks the loop at run time.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
 }

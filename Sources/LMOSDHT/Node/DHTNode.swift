@@ -119,6 +119,7 @@ public actor DHTNode {
         saveState()
         for (_, query) in pending {
             query.timeout?.cancel()
+            query.slowTimer?.cancel()
             query.completion(.stopped)
         }
         pending.removeAll()
@@ -199,6 +200,7 @@ public actor DHTNode {
         guard let query = pending[key], query.endpoint == source else { return nil }
         pending[key] = nil
         query.timeout?.cancel()
+        query.slowTimer?.cancel()
         return query
     }
 

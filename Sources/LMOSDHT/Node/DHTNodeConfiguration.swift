@@ -17,6 +17,9 @@ public struct DHTNodeConfiguration: Sendable {
     public var readOnly: Bool
     /// Seconds to wait for an answer to one query.
     public var queryTimeout: Double
+    /// Seconds after which a lookup stops waiting for a query before asking another node (the query stays open
+    /// until `queryTimeout`). Default: a quarter of `queryTimeout`.
+    public var slowAfter: Double
     /// Kademlia's k (bucket size, nodes a lookup converges on, nodes written to) and alpha (queries in flight).
     public var k: Int
     public var alpha: Int
@@ -44,6 +47,7 @@ public struct DHTNodeConfiguration: Sendable {
         self.stateFile = stateFile
         self.readOnly = readOnly
         self.queryTimeout = queryTimeout
+        slowAfter = queryTimeout / 4
         self.k = k
         self.alpha = alpha
         self.rateLimit = rateLimit

@@ -46,7 +46,11 @@ final class TestNetwork: Sendable {
     }
 }
 
-@Suite(.serialized) struct DHTNetworkTests {
+/// The tests that run networks of nodes on loopback, one at a time (each is timing-sensitive on two cores).
+@Suite(.serialized) enum DHTLoopback {}
+
+extension DHTLoopback {
+@Suite struct NetworkTests {
     @Test func publishResolveAndFindOnSixtyNodesAndSurviveAThirdLeaving() async throws {
         let network = try await TestNetwork.start(size: 60)
         defer { Task { await network.stop() } }
@@ -134,9 +138,11 @@ final class TestNetwork: Sendable {
         await #expect(throws: DHTError.refused(.invalidSignature)) { try await network.nodes[1].put(forged) }
 
         let older = try DHTItem.signed(value: Bencode.encode(.string("v1")), key: key, salt: salt, sequenceNumber: 1)
+        // Every node holding seq 2 refuses seq 1 (a node that missed the first write may take it; readers still
+        // get the highest).
         let report = try await network.nodes[1].put(older)
-        #expect(report.stored == 0)
         #expect(report.refusals.contains(.sequenceNumberLessThanCurrent))
+        #expect(report.refusals.count >= 5)
 
         var wrongSalt = try DHTItem.signed(value: Bencode.encode(.string("v9")), key: key, salt: salt, sequenceNumber: 9)
         wrongSalt.salt = Array("lmos-tx".utf8)
@@ -164,4 +170,5 @@ final class TestNetwork: Sendable {
         #expect(await client.ping(endpoint) == node.id)
         #expect(await node.statistics.counters.malformed >= 4)
     }
+}
 }

@@ -142,7 +142,7 @@ let package = Package(
             name: "LMOSAgent",
             dependencies: [
                 "LMOSCore", "LMOSDescription", "LMOSMessaging", "LMOSBindings", "LMOSDirectoryClient",
-                "LMOSLocalDiscovery",
+                "LMOSLocalDiscovery", "LMOSIdentity", "KRPC", "LMOSDHT",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -155,6 +155,7 @@ let package = Package(
             dependencies: [
                 "LMOSCore", "LMOSDescription", "LMOSMessaging", "LMOSBindings", "LMOSDirectoryClient",
                 "LMOSLocalDiscovery",
+                "KRPC", "LMOSDHT",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -70,5 +70,17 @@ let package = Package(
             ],
             path: "Benchmarks/WSBench"
         ),
+        // DHT/dht-bench.sh: resolve-by-DID on a loopback DHT of our nodes and libtorrent's, next to libtorrent's own
+        // dht_get_item in the same run; lookup hops from 50 to 400 nodes.
+        .executableTarget(
+            name: "DHTBench",
+            dependencies: [
+                .product(name: "LMOSDHT", package: "swift-lmos"),
+                .product(name: "KRPC", package: "swift-lmos"),
+                .product(name: "LMOSIdentity", package: "swift-lmos"),
+                .product(name: "LMOSCore", package: "swift-lmos"),
+            ],
+            path: "Benchmarks/DHTBench"
+        ),
     ]
 )

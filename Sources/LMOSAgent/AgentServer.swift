@@ -1,6 +1,8 @@
 import Hummingbird
 import HummingbirdWebSocket
 import LMOSBindings
+import LMOSDHT
+import LMOSIdentity
 import LMOSCore
 import LMOSDirectoryClient
 import LMOSLocalDiscovery
@@ -36,6 +38,9 @@ public struct AgentServer: Sendable {
         case advertised(name: String)
         case advertisingFailed(reason: String)
         case directoryFound(String)
+        /// The agent's signed description is on the DHT under this DID (pointer item target in hex).
+        case publishedOnDHT(did: String, pointer: String)
+        case dhtFailed(reason: String)
     }
 
     public let agents: [Agent]
@@ -120,6 +125,7 @@ final class Outreach: Service, Sendable {
     let server: AgentServer
     let onNotice: @Sendable (AgentServer.Notice) -> Void
     private let state = Mutex<(tasks: [String: Task<Void, Never>], mdns: MulticastDNS?, browse: Task<Void, Never>?)>(([:], nil, nil))
+    private let dhtState = Mutex<(task: Task<Void, Never>?, node: DHTNode?)>((nil, nil))
 
     init(server: AgentServer, onNotice: @escaping @Sendable (AgentServer.Notice) -> Void) {
         self.server = server
@@ -129,6 +135,7 @@ final class Outreach: Service, Sendable {
     func start(_ ready: AgentServer.Ready) async {
         let configuration = server.configuration
         for directory in configuration.directories { register(in: directory) }
+        if let dht = configuration.dht { publish(on: dht) }
         guard configuration.advertise || configuration.discoverDirectories else { return }
         let mdns: MulticastDNS
         do {
@@ -210,8 +217,45 @@ final class Outreach: Service, Sendable {
         }
     }
 
+    /// Joins the DHT and publishes each agent's signed description; the node stays to answer `lmos_who` and
+    /// re-publish.
+    private func publish(on dht: DHTPublishing) {
+        let agents = server.agents
+        let onNotice = self.onNotice
+        let logger = server.logger
+        let task = Task { [self] in
+            let node: DHTNode
+            do {
+                node = try await DHTNode.start(
+                    DHTNodeConfiguration(host: dht.host, port: dht.port, bootstrap: dht.bootstrap), logger: logger)
+            } catch {
+                onNotice(.dhtFailed(reason: "\(error)"))
+                return
+            }
+            dhtState.withLock { $0.node = node }
+            for (index, agent) in agents.enumerated() {
+                guard !Task.isCancelled else { return }
+                do {
+                    let signed = try EddsaJcs2022.sign(await agent.currentDescription().jsonValue, with: dht.key)
+                    let report = try await node.publish(signed, key: dht.key, localID: index == 0 ? nil : agent.id)
+                    onNotice(.publishedOnDHT(did: report.did, pointer: report.pointerTarget.hex))
+                } catch {
+                    onNotice(.dhtFailed(reason: "\(error)"))
+                }
+            }
+        }
+        dhtState.withLock { $0.task = task }
+    }
+
     func run() async throws {
         try? await gracefulShutdown()
+        let (dhtTask, dhtNode) = dhtState.withLock { state in
+            defer { state = (nil, nil) }
+            return (state.task, state.node)
+        }
+        dhtTask?.cancel()
+        await dhtTask?.value
+        await (dhtNode ?? dhtState.withLock { $0.node })?.stop()
         let (tasks, mdns, browse) = state.withLock { state in
             defer { state = ([:], nil, nil) }
             return (Array(state.tasks.values), state.mdns, state.browse)

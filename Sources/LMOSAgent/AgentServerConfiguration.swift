@@ -1,4 +1,24 @@
+import KRPC
 import LMOSBindings
+import LMOSIdentity
+
+/// Publishing an agent's description on the Mainline DHT (PROTOCOL.md 5).
+public struct DHTPublishing: Sendable {
+    /// Nodes to join through.
+    public var bootstrap: [NodeEndpoint]
+    /// The key that signs the descriptions and the BEP 44 records (its did:key is the agent's DID).
+    public var key: Ed25519KeyPair
+    /// The address and UDP port of the agent's DHT node (0: any free port).
+    public var host: String
+    public var port: Int
+
+    public init(bootstrap: [NodeEndpoint], key: Ed25519KeyPair, host: String = "0.0.0.0", port: Int = 0) {
+        self.bootstrap = bootstrap
+        self.key = key
+        self.host = host
+        self.port = port
+    }
+}
 
 /// How an ``AgentServer`` listens, which bindings it offers, and where it makes its agents known.
 public struct AgentServerConfiguration: Sendable {
@@ -27,11 +47,16 @@ public struct AgentServerConfiguration: Sendable {
     public var advertise: Bool
     /// The network interface for mDNS (nil: every multicast-capable one).
     public var interface: String?
+    /// Publish each agent's description, signed, on the DHT while the server runs: the first agent under the key's
+    /// DID (salt `lmos-td`), others under `lmos-td:<agent id>`; capabilities and types announced; re-published
+    /// hourly.
+    public var dht: DHTPublishing?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, http: Bool = true, webSocket: Bool = true,
         webSocketPath: String = "/ws", limits: BindingLimits = .init(), directories: [String] = [],
-        discoverDirectories: Bool = false, registrationTTL: Double = 60, advertise: Bool = false, interface: String? = nil
+        discoverDirectories: Bool = false, registrationTTL: Double = 60, advertise: Bool = false, interface: String? = nil,
+        dht: DHTPublishing? = nil
     ) {
         self.host = host
         self.port = port
@@ -45,5 +70,6 @@ public struct AgentServerConfiguration: Sendable {
         self.registrationTTL = registrationTTL
         self.advertise = advertise
         self.interface = interface
+        self.dht = dht
     }
 }

@@ -1,5 +1,7 @@
 import AsyncHTTPClient
+import KRPC
 import LMOSCore
+import LMOSDHT
 import LMOSDirectoryClient
 import LMOSLocalDiscovery
 import Logging
@@ -27,6 +29,19 @@ public struct Discovery: Sendable {
         case directory(String)
         /// DNS-SD over multicast DNS on the given interfaces: every `_wot._tcp` service found within the timeout.
         case multicastDNS(InterfaceSelection = .allMulticastCapable)
+        /// The Mainline DHT, joined through `bootstrap` nodes as a read-only node: the description a DID published
+        /// (verified), or those announced under a capability or type (each verified).
+        case dht(bootstrap: [NodeEndpoint], query: DHTQuery)
+    }
+
+    /// What to ask the DHT.
+    public enum DHTQuery: Sendable, Hashable {
+        /// The description published by this DID (did:key or did:web).
+        case did(String)
+        /// Descriptions announced under this capability id.
+        case capability(String)
+        /// Descriptions announced under this type (`Agent`, `Tool`).
+        case type(String)
     }
 
     /// How a description was found.
@@ -38,9 +53,12 @@ public struct Discovery: Sendable {
         /// Advertised on the local network under this instance name; `type` is the TXT `type` (`Thing` or
         /// `Directory`).
         case multicastDNS(name: String, type: String)
+        /// Resolved from the DHT and verified: published by this DID.
+        case dht(did: String)
 
         public var description: String {
             switch self {
+            case .dht(let did): "dht \(did)"
             case .url(let url): "url \(url)"
             case .directory(let url): "directory \(url)"
             case .multicastDNS(let name, let type): "mdns \(name) (\(type))"
@@ -120,7 +138,44 @@ public struct Discovery: Sendable {
             return await listDirectory(url, source: .directory(url), timeout: timeout)
         case .multicastDNS(let interfaces):
             return await browse(interfaces, timeout: timeout)
+        case .dht(let bootstrap, let query):
+            return await askDHT(bootstrap: bootstrap, query: query, timeout: timeout)
         }
+    }
+
+    private func askDHT(bootstrap: [NodeEndpoint], query: DHTQuery, timeout: Duration) async -> Collected {
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        // A loopback-only network is joined from loopback; anything else from every interface.
+        let loopbackOnly = !bootstrap.isEmpty && bootstrap.allSatisfy { $0.address >> 24 == 127 }
+        let configuration = DHTNodeConfiguration(
+            host: loopbackOnly ? "127.0.0.1" : "0.0.0.0", bootstrap: bootstrap, readOnly: true,
+            queryTimeout: max(0.2, min(2, seconds / 2)))
+        let node: DHTNode
+        do {
+            node = try await DHTNode.start(configuration, logger: logger)
+        } catch {
+            return Collected(problems: ["DHT: \(error)"])
+        }
+        defer { Task { await node.stop() } }
+        guard await !node.knownNodes.isEmpty else {
+            return Collected(problems: ["DHT: no node answered at \(bootstrap.map(\.description).joined(separator: ", "))"])
+        }
+        var found: [ResolvedDescription] = []
+        var collected = Collected()
+        switch query {
+        case .did(let did):
+            do {
+                found = [try await node.resolve(did)]
+            } catch {
+                collected.problems.append("DHT: \(error)")
+            }
+        case .capability(let capability):
+            found = await node.find(capability: capability)
+        case .type(let type):
+            found = await node.find(type: type)
+        }
+        collected.things = found.map { Thing(description: $0.document, url: nil, sources: [.dht(did: $0.did)]) }
+        return collected
     }
 
     private func browse(_ interfaces: InterfaceSelection, timeout: Duration) async -> Collected {

@@ -1,6 +1,8 @@
 import ArgumentParser
+import KRPC
 import LMOSAgent
 import LMOSCore
+import LMOSIdentity
 import Logging
 
 struct Example: AsyncParsableCommand {
@@ -51,6 +53,12 @@ struct ExampleAgent: AsyncParsableCommand {
     @Option(help: "The agent's id (default: a new urn:uuid).")
     var id: String?
 
+    @Option(help: "A DHT node to join (HOST:PORT, IPv4) to publish the signed description on; repeatable (needs --key).")
+    var dht: [String] = []
+
+    @Option(help: "The key file that signs the description published on the DHT (lmos identity new).")
+    var key: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard ttl >= 1 else { throw ValidationError("--ttl must be at least 1 second") }
@@ -60,6 +68,8 @@ struct ExampleAgent: AsyncParsableCommand {
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
             throw ValidationError("--public-url must be an http:// or https:// URL")
         }
+        guard dht.isEmpty == (key == nil) else { throw ValidationError("--dht and --key go together") }
+        for node in dht where NodeEndpoint(node) == nil { throw ValidationError("'\(node)' is not an IPv4 HOST:PORT") }
         if interface != nil, !advertise, !discoverDirectories {
             throw ValidationError("--interface needs --advertise or --discover-directories")
         }
@@ -68,12 +78,25 @@ struct ExampleAgent: AsyncParsableCommand {
     func run() async throws {
         bootstrapQuietLogging()
         let agent = Agent.example(id: id ?? UUIDv4.randomURN())
+        var publishing: DHTPublishing?
+        if let key {
+            let keyPair: Ed25519KeyPair
+            do {
+                keyPair = try Ed25519KeyPair(contentsOfFile: key)
+            } catch {
+                printError("\(key): \(error)")
+                throw ExitCode(2)
+            }
+            let bootstrap = dht.compactMap { NodeEndpoint($0) }
+            let loopback = bootstrap.allSatisfy { $0.address >> 24 == 127 }
+            publishing = DHTPublishing(bootstrap: bootstrap, key: keyPair, host: loopback ? "127.0.0.1" : "0.0.0.0")
+        }
         let server = AgentServer(
             agents: [agent],
             configuration: AgentServerConfiguration(
                 host: host, port: port, publicURL: publicURL, directories: directory,
                 discoverDirectories: discoverDirectories, registrationTTL: ttl, advertise: advertise,
-                interface: interface),
+                interface: interface, dht: publishing),
             logger: Logger(label: "lmos.example"))
         do {
             try await server.run(onNotice: { notice in
@@ -84,6 +107,8 @@ struct ExampleAgent: AsyncParsableCommand {
                 case .advertised(let name): print("advertised as \"\(name)\" (_wot._tcp)")
                 case .advertisingFailed(let reason): printError("cannot advertise: \(reason)")
                 case .directoryFound(let url): print("found directory \(url)")
+                case .publishedOnDHT(let did, let pointer): print("published on the DHT as \(did) (pointer \(pointer))")
+                case .dhtFailed(let reason): printError("DHT: \(reason)")
                 }
                 flushStandardOutput()
             }) { ready in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KRPC
 import LMOSConsumer
 import LMOSCore
 import LMOSLocalDiscovery
@@ -88,6 +89,8 @@ struct Discover: AsyncParsableCommand {
               lmos discover --mdns
               lmos discover --mdns --interface eth0 --timeout 5 --format json
               lmos discover --directory http://127.0.0.1:8080 --url http://10.0.0.7:9000
+              lmos discover --dht 127.0.0.1:6881 --did did:key:z6Mk...
+              lmos discover --dht 127.0.0.1:6881 --capability urn:acme:capability:billing:view
             """
     )
 
@@ -104,6 +107,15 @@ struct Discover: AsyncParsableCommand {
     @Option(help: "A description's URL (or a host's, for its /.well-known/wot); repeatable.")
     var url: [String] = []
 
+    @Option(help: "A DHT node to join (HOST:PORT, IPv4) for --did and --capability; repeatable.")
+    var dht: [String] = []
+
+    @Option(help: "A DID whose description to resolve on the DHT (with --dht); repeatable.")
+    var did: [String] = []
+
+    @Option(help: "A capability id to find on the DHT (with --dht); repeatable.")
+    var capability: [String] = []
+
     @Option(help: "The network interface for --mdns (default: every multicast-capable one).")
     var interface: String?
 
@@ -114,8 +126,14 @@ struct Discover: AsyncParsableCommand {
     var format: Format = .table
 
     func validate() throws {
-        guard mdns || !directory.isEmpty || !url.isEmpty else {
-            throw ValidationError("say where to look: --mdns, --directory URL or --url URL")
+        guard mdns || !directory.isEmpty || !url.isEmpty || !dht.isEmpty else {
+            throw ValidationError("say where to look: --mdns, --directory URL, --url URL or --dht HOST:PORT")
+        }
+        guard dht.isEmpty == (did.isEmpty && capability.isEmpty) else {
+            throw ValidationError("--dht goes with --did or --capability, and they with --dht")
+        }
+        for node in dht where NodeEndpoint(node) == nil {
+            throw ValidationError("'\(node)' is not an IPv4 HOST:PORT")
         }
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
         for address in directory + url where !(address.hasPrefix("http://") || address.hasPrefix("https://")) {
@@ -127,6 +145,9 @@ struct Discover: AsyncParsableCommand {
         bootstrapQuietLogging()
         var introductions = directory.map(Discovery.Introduction.directory) + url.map(Discovery.Introduction.url)
         if mdns { introductions.append(.multicastDNS(InterfaceSelection(interface))) }
+        let bootstrap = dht.compactMap { NodeEndpoint($0) }
+        introductions += did.map { .dht(bootstrap: bootstrap, query: .did($0)) }
+        introductions += capability.map { .dht(bootstrap: bootstrap, query: .capability($0)) }
         let result = await Discovery().discover(introductions, timeout: .milliseconds(Int(timeout * 1000)))
         for problem in result.problems { printError(problem) }
         switch format {

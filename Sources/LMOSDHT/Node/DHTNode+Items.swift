@@ -40,6 +40,14 @@ extension DHTNode {
 
     /// Gets a mutable item (BEP 44): the highest sequence number whose signature verifies, among all answers.
     public func getMutable(key: [UInt8], salt: [UInt8]) async -> (item: DHTItem?, statistics: LookupStatistics) {
+        await getMutable(key: key, salt: salt, onNewer: nil)
+    }
+
+    /// `getMutable`, calling `onNewer` each time an answer brings a valid item newer than any seen (so that a
+    /// reader can start on it before the lookup ends).
+    func getMutable(
+        key: [UInt8], salt: [UInt8], onNewer: (@Sendable (DHTItem) -> Void)?
+    ) async -> (item: DHTItem?, statistics: LookupStatistics) {
         let target = BEP44.mutableTarget(key: key, salt: salt)
         var best: DHTItem?
         let result = await lookup(target: target, method: { .get(target: $0, sequenceNumber: nil) }) { _, response in
@@ -50,6 +58,7 @@ extension DHTNode {
             let item = DHTItem(value: value, key: key, signature: signature, sequenceNumber: sequence, salt: salt)
             guard (try? item.validate()) != nil else { return false }
             best = item
+            onNewer?(item)
             return false
         }
         return (best, result.statistics)

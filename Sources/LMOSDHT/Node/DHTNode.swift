@@ -108,6 +108,15 @@ public actor DHTNode {
             }
         }
         _ = await lookup(target: id, method: { .findNode(target: $0) })
+        // Then, as Kademlia's join does, refresh every bucket farther than our closest neighbour: one lookup of a
+        // random id in each bucket's range fills the table beyond our own neighbourhood, which lookups for
+        // targets far from us need.
+        let targets = routing.bucketsToRefresh(now: DHTNode.now(), interval: 0)
+        await withTaskGroup(of: Void.self) { group in
+            for target in targets {
+                group.addTask { _ = await self.lookup(target: target, method: { .findNode(target: $0) }) }
+            }
+        }
         return routing.count
     }
 

@@ -152,13 +152,27 @@ extension DHTNode {
         let salt = DescriptionPointer.salt(localID: localID)
         var failures: [String] = []
         for key in keys {
-            let (item, statistics) = await getMutable(key: key, salt: salt)
+            // The chunks named by the first valid pointer are fetched while the lookup still looks for a newer one;
+            // almost always it is the one the lookup ends with.
+            let (pointers, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingOldest(1))
+            let early = Task { () -> (pointer: [UInt8], result: Result<JSONValue, DHTError>)? in
+                for await pointer in pointers { return (pointer, await self.fetchDescriptionResult(pointer)) }
+                return nil
+            }
+            let (item, statistics) = await getMutable(key: key, salt: salt) { continuation.yield($0.value) }
+            continuation.finish()
             guard let item, let sequence = item.sequenceNumber else {
+                early.cancel()
                 failures.append("no record under key \(hexString(key.prefix(4)))...")
                 continue
             }
             do {
-                let document = try await fetchDescription(pointer: DescriptionPointer(bencoded: item.value))
+                let document: JSONValue
+                if let prefetched = await early.value, prefetched.pointer == item.value {
+                    document = try prefetched.result.get()
+                } else {
+                    document = try await fetchDescription(pointer: DescriptionPointer(bencoded: item.value))
+                }
                 try Self.verify(document, did: did, key: key, didDocument: didDocument)
                 return ResolvedDescription(
                     did: did, document: document, sequenceNumber: sequence, pointerTarget: item.target,
@@ -170,6 +184,14 @@ extension DHTNode {
         throw failures.allSatisfy({ $0.hasPrefix("no record") })
             ? .notFound("\(did): \(failures.joined(separator: "; "))")
             : .verification("\(did): \(failures.joined(separator: "; "))")
+    }
+
+    func fetchDescriptionResult(_ pointerValue: [UInt8]) async -> Result<JSONValue, DHTError> {
+        do {
+            return .success(try await fetchDescription(pointer: DescriptionPointer(bencoded: pointerValue)))
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func fetchDescription(pointer: DescriptionPointer) async throws(DHTError) -> JSONValue {

@@ -133,7 +133,8 @@ public struct RoutingTable: Sendable {
         return buckets[index].first { $0.node.id == id }
     }
 
-    /// The `count` known nodes closest to `target`, closest first, skipping nodes that failed their last query.
+    /// The `count` known nodes closest to `target`, closest first. Nodes that missed a query are included (they
+    /// leave the table after `maximumFailures`); a lookup gives up on them quickly if they stay silent.
     public func closest(to target: NodeID, count: Int) -> [NodeInfo] {
         var candidates: [(distance: NodeID, node: NodeInfo)] = []
         candidates.reserveCapacity(min(self.count, 256))
@@ -142,7 +143,7 @@ public struct RoutingTable: Sendable {
         // strictly farther than the one before, so collecting stops once there are enough.
         let start = bucketIndex(target) ?? 160
         func collect(_ index: Int) {
-            for entry in buckets[index] where entry.failures == 0 {
+            for entry in buckets[index] {
                 candidates.append((entry.node.id.distance(to: target), entry.node))
             }
         }

@@ -76,6 +76,14 @@ extension DHTLoopback {
             #expect(await keeper.signal(SIGINT) == 0)
 
             // The first node keeps its id across a restart through --state.
+            // `lmos dht node --publish` publishes, announces and answers lmos_who while it runs.
+            let (host, _) = try await Self.node(
+                ["--bootstrap", "127.0.0.1:\(port)", "--publish", signed.path, "--key", key])
+            defer { host.terminate() }
+            _ = try await host.line(timeout: 20) { $0.hasPrefix("rendezvous lmos:capability:") }
+            let hosted = try Self.lmos(["dht", "find", "--capability", capability] + bootstrap)
+            #expect(hosted.status == 0 && hosted.output.contains(did), "\(hosted.stderr)")
+
             let id = first.standardOutput.split(separator: " ")[2]
             #expect(await first.signal(SIGINT) == 0)
             #expect(first.standardOutput.contains("stopped: "))

@@ -153,6 +153,34 @@ extension DHTLoopback {
         #expect(await network.nodes[5].getImmutable(BEP44.immutableTarget(value: [0x31, 0x3A, 0x61])).value == nil)
     }
 
+    @Test func publishersRepublishOnTheirOwn() async throws {
+        let network = try await TestNetwork.start(size: 12)
+        defer { Task { await network.stop() } }
+        var configuration = DHTNodeConfiguration(
+            host: "127.0.0.1", bootstrap: [NodeEndpoint(address: 0x7F00_0001, port: UInt16(await network.nodes[0].port))],
+            queryTimeout: 0.5)
+        configuration.republishInterval = 0.5
+        configuration.maintenanceInterval = 0.2
+        let publisher = try await DHTNode.start(configuration)
+        defer { Task { await publisher.stop() } }
+        let key = Ed25519KeyPair()
+        let description = try signedDescription(key: key, title: "again", capability: "urn:x:again", short: true)
+        let first = try await publisher.publish(description, key: key)
+        func accepted() async -> Int {
+            var total = 0
+            for node in network.nodes { total += await node.statistics.counters.itemsAccepted }
+            return total
+        }
+        let before = await accepted()
+        try await Task.sleep(for: .seconds(1.5))
+        // Written again (same value, same sequence number: a refresh), without being asked.
+        #expect(await accepted() >= before + first.pointerStored)
+        #expect(try await network.nodes[4].resolve(key.didKey.did).sequenceNumber == first.sequenceNumber)
+        #expect(await publisher.statistics.publishedDIDs == [key.didKey.did])
+        await publisher.unpublish(key.didKey.did)
+        #expect(await publisher.statistics.publishedDIDs.isEmpty)
+    }
+
     @Test func malformedDatagramsGetProtocolErrorsAndNoCrash() async throws {
         let node = try await DHTNode.start(DHTNodeConfiguration(host: "127.0.0.1"))
         let client = try await DHTNode.start(DHTNodeConfiguration(host: "127.0.0.1", queryTimeout: 0.5))

@@ -31,8 +31,8 @@ import Testing
             Issue.record("expected a ping of the oldest node")
             return
         }
-        table.recordFailure(oldest.id)
-        table.recordFailure(oldest.id)
+        table.recordFailure(oldest)
+        table.recordFailure(oldest)
         #expect(table.entry(oldest.id) == nil)
         #expect(table.entry(newcomer.id) != nil)
     }

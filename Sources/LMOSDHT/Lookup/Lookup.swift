@@ -30,6 +30,9 @@ public struct Lookup: Sendable {
     public let alpha: Int
     /// Candidates kept (closest first); the rest are dropped as too far to matter.
     public let capacity: Int
+    /// Queries a lookup sends at most, so that a network answering with ever new, ever closer nodes cannot keep
+    /// it going.
+    public let maximumQueries: Int
 
     public private(set) var candidates: [Candidate] = []
     private var inFlightCount = 0
@@ -37,11 +40,14 @@ public struct Lookup: Sendable {
     /// Queries sent in all.
     public private(set) var queriesSent = 0
 
-    public init(target: NodeID, seeds: [NodeInfo], k: Int = 8, alpha: Int = 3, capacity: Int = 64) {
+    public init(
+        target: NodeID, seeds: [NodeInfo], k: Int = 8, alpha: Int = 3, capacity: Int = 64, maximumQueries: Int = 160
+    ) {
         self.target = target
-        self.k = k
-        self.alpha = alpha
-        self.capacity = capacity
+        self.k = max(1, k)
+        self.alpha = max(1, alpha)
+        self.capacity = max(self.k, capacity)
+        self.maximumQueries = maximumQueries
         add(seeds, depth: 1)
     }
 
@@ -67,7 +73,7 @@ public struct Lookup: Sendable {
         var chosen: [NodeInfo] = []
         var live = 0
         for index in candidates.indices {
-            guard inFlightCount - slowCount < alpha, live < k else { break }
+            guard inFlightCount - slowCount < alpha, live < k, queriesSent < maximumQueries else { break }
             let candidate = candidates[index]
             if candidate.state == .failed || (candidate.state == .inFlight && candidate.isSlow) { continue }
             if candidate.state == .fresh {
@@ -99,25 +105,39 @@ public struct Lookup: Sendable {
     /// `node` answered, naming `closer` nodes and maybe a token.
     public mutating func received(from node: NodeInfo, closer: [NodeInfo], token: [UInt8]?) {
         guard let index = candidates.firstIndex(where: { $0.node.endpoint == node.endpoint }) else { return }
-        if candidates[index].state == .inFlight { settle(candidates[index]) }
-        candidates[index].state = .responded
-        candidates[index].token = token
-        // The answering node's real id (it may differ from the one we were told).
-        candidates[index].node.id = node.id
-        add(closer, depth: candidates[index].depth + 1)
+        guard candidates[index].state == .inFlight else { return }
+        settle(candidates[index])
+        var candidate = candidates[index]
+        candidate.state = .responded
+        candidate.token = token
+        if candidate.node.id != node.id {
+            // It is not the node we were told of (it restarted, or someone named its endpoint with a forged id):
+            // it takes the place its real id gives it.
+            candidates.remove(at: index)
+            candidate.node.id = node.id
+            candidate.distance = node.id.distance(to: target)
+            let position = candidates.partitioningIndex { $0.distance > candidate.distance }
+            candidates.insert(candidate, at: position)
+        } else {
+            candidates[index] = candidate
+        }
+        add(closer, depth: candidate.depth + 1)
     }
 
     /// `node` did not answer (or answered with an error).
     public mutating func failed(_ endpoint: NodeEndpoint) {
-        guard let index = candidates.firstIndex(where: { $0.node.endpoint == endpoint }) else { return }
-        if candidates[index].state == .inFlight { settle(candidates[index]) }
+        guard let index = candidates.firstIndex(where: { $0.node.endpoint == endpoint }),
+            candidates[index].state == .inFlight
+        else { return }
+        settle(candidates[index])
         candidates[index].state = .failed
     }
 
     /// Whether nothing more is worth asking: the `k` closest candidates that neither failed nor went slow have
     /// all answered (queries still open to farther or slow nodes do not hold the result back), or nobody is left
-    /// to ask.
+    /// to ask and only slow queries are open.
     public var isFinished: Bool {
+        if queriesSent >= maximumQueries { return inFlightCount == slowCount }
         var responded = 0
         for candidate in candidates {
             switch candidate.state {
@@ -129,8 +149,9 @@ public struct Lookup: Sendable {
                 if responded == k { return true }
             }
         }
-        // Fewer than k answered in all: finished once nothing is in flight (slow queries may still answer).
-        return inFlightCount == 0
+        // Fewer than k nodes answered in all (a small network, or many gone): finished once nothing is left to
+        // ask and only slow queries are open; waiting them out would cost a full timeout per dead node.
+        return inFlightCount == slowCount
     }
 
     /// The `k` closest nodes that answered, closest first, with their tokens.

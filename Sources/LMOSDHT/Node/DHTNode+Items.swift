@@ -88,7 +88,7 @@ extension DHTNode {
                 switch outcome {
                 case .response: report.stored += 1
                 case .error(let error): report.refusals.append(error)
-                case .timeout, .stopped: break
+                case .timeout, .stopped, .dropped: break
                 }
             }
         }
@@ -98,8 +98,9 @@ extension DHTNode {
     /// Peers announced under an info-hash, from the nodes closest to it (BEP 5 `get_peers`).
     public func getPeers(_ infoHash: NodeID) async -> [NodeEndpoint] {
         var peers: [NodeEndpoint] = []
+        var seen: Set<NodeEndpoint> = []
         _ = await lookup(target: infoHash, method: { .getPeers(infoHash: $0) }) { _, response in
-            for peer in response.peers where !peers.contains(peer) { peers.append(peer) }
+            for peer in response.peers where peers.count < 1000 && seen.insert(peer).inserted { peers.append(peer) }
             return false
         }
         return peers

@@ -7,6 +7,8 @@ enum QueryOutcome: Sendable {
     case error(KRPCError)
     case timeout
     case stopped
+    /// Not sent: too many queries are waiting for answers already.
+    case dropped
 }
 
 /// A query waiting for its answer.
@@ -45,6 +47,13 @@ extension DHTNode {
     ) {
         guard !stopped, channel != nil else {
             completion(.stopped)
+            return
+        }
+        // A bound on what others can make us wait for (pings they provoke, lookups through hostile nodes); it also
+        // keeps a free transaction id always at hand.
+        guard pending.count < DHTNode.maximumPendingQueries else {
+            counters.dropped += 1
+            completion(.dropped)
             return
         }
         var key = nextTransaction
@@ -100,9 +109,20 @@ extension DHTNode {
         let run = LookupRun(
             lookup: Lookup(target: target, seeds: seeds, k: configuration.k, alpha: configuration.alpha),
             method: method, onResponse: onResponse, started: DHTNode.now())
-        return await withCheckedContinuation { continuation in
-            run.continuation = continuation
-            step(run)
+        let box = UncheckedBox(value: run)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                run.continuation = continuation
+                step(run)
+            }
+        } onCancel: {
+            // The caller gave up: end the lookup with what it has (answers still in flight are ignored).
+            eventLoop.execute {
+                self.assumeIsolated { node in
+                    box.value.stopRequested = true
+                    node.step(box.value)
+                }
+            }
         }
     }
 
@@ -126,9 +146,9 @@ extension DHTNode {
                             from: answering, closer: response.nodes.filter { $0.id != id }, token: response.token)
                         if run.onResponse(answering, response) { run.stopRequested = true }
                     case .timeout:
-                        routing.recordFailure(node.id)
+                        routing.recordFailure(node)
                         run.lookup.failed(node.endpoint)
-                    case .error, .stopped:
+                    case .error, .stopped, .dropped:
                         run.lookup.failed(node.endpoint)
                     }
                     step(run)

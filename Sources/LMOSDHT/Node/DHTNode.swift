@@ -29,10 +29,14 @@ public actor DHTNode {
     var tokens: WriteTokens
     var limiter: RateLimiter
     var pending: [UInt16: PendingQuery] = [:]
+    /// Endpoints with a verification ping in flight.
+    var pinging: Set<NodeEndpoint> = []
+    /// Queries waiting for answers at most (a free transaction id always exists below 65,536).
+    static let maximumPendingQueries = 4096
     var nextTransaction: UInt16
     var maintenance: RepeatedTask?
     var stopped = false
-    /// Descriptions this node publishes (DID -> record), answered to `lmos_who` and re-published.
+    /// Descriptions this node publishes (by salt: DID and local id), answered to `lmos_who` and re-published.
     var published: [String: PublishedDescription] = [:]
     var counters = DHTCounters()
 
@@ -59,6 +63,12 @@ public actor DHTNode {
         _ configuration: DHTNodeConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "lmos.dht")
     ) async throws(DHTError) -> DHTNode {
+        guard configuration.queryTimeout.isFinite, configuration.queryTimeout > 0, configuration.slowAfter.isFinite,
+            configuration.slowAfter > 0, configuration.maintenanceInterval.isFinite, configuration.k > 0,
+            configuration.alpha > 0
+        else {
+            throw .invalidInput("the DHT configuration needs positive, finite timeouts, k and alpha")
+        }
         var state: NodeState?
         if let path = configuration.stateFile { state = try NodeState.load(path) }
         let id = configuration.nodeID ?? state?.id ?? NodeID.random()
@@ -91,7 +101,8 @@ public actor DHTNode {
         port = channel.localAddress?.port ?? 0
         let now = DHTNode.now()
         for node in remembered { routing.insert(node, responded: false, now: now) }
-        maintenance = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(30), delay: .seconds(30)) { [self] _ in
+        let interval = TimeAmount.nanoseconds(Int64(max(0.05, configuration.maintenanceInterval) * 1e9))
+        maintenance = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
             self.assumeIsolated { $0.maintain() }
         }
         logger.debug("DHT node listening", metadata: ["port": "\(port)", "id": "\(id)"])
@@ -140,7 +151,7 @@ public actor DHTNode {
     public var statistics: DHTStatistics {
         DHTStatistics(
             nodeID: id, port: port, routingTableSize: routing.count, itemsStored: store.count,
-            publishedDIDs: published.keys.sorted(), counters: counters)
+            publishedDIDs: Set(published.values.map(\.did)).sorted(), counters: counters)
     }
 
     /// The nodes in the routing table.
@@ -213,9 +224,26 @@ public actor DHTNode {
         return query
     }
 
+    /// Adds a node that answered us or queried us. A node new to us that only queried us is pinged back before we
+    /// tell others about it (its source address could be forged); when a full bucket has a questionable node, that
+    /// one is pinged and removed if it stays silent. One ping per endpoint at a time.
     func noteNode(_ node: NodeInfo, responded: Bool, now: Double) {
-        if case .pingOldest(let oldest) = routing.insert(node, responded: responded, now: now) {
-            sendQuery(.ping, to: oldest.endpoint) { _ in }
+        switch routing.insert(node, responded: responded, now: now) {
+        case .added where !responded:
+            verify(node)
+        case .pingOldest(let oldest):
+            verify(oldest)
+        default:
+            break
+        }
+    }
+
+    private func verify(_ node: NodeInfo) {
+        guard !pinging.contains(node.endpoint) else { return }
+        pinging.insert(node.endpoint)
+        sendQuery(.ping, to: node.endpoint) { [self] outcome in
+            pinging.remove(node.endpoint)
+            if case .timeout = outcome { routing.recordFailure(node) }
         }
     }
 
@@ -226,18 +254,18 @@ public actor DHTNode {
         case .ping:
             break
         case .findNode(let target):
-            response.nodes = routing.closest(to: target, count: configuration.k)
+            response.nodes = routing.closest(to: target, count: configuration.k, verifiedOnly: true)
         case .getPeers(let infoHash):
             response.token = tokens.token(for: source.address)
             response.peers = peerStore.peers(for: infoHash, now: now)
-            response.nodes = routing.closest(to: infoHash, count: configuration.k)
+            response.nodes = routing.closest(to: infoHash, count: configuration.k, verifiedOnly: true)
         case .announcePeer(let infoHash, let port, let token, let impliedPort):
             guard tokens.isValid(token, for: source.address) else { throw .protocolError("bad token") }
             peerStore.announce(
                 NodeEndpoint(address: source.address, port: impliedPort ? source.port : port), for: infoHash, now: now)
         case .get(let target, let sequenceNumber):
             response.token = tokens.token(for: source.address)
-            response.nodes = routing.closest(to: target, count: configuration.k)
+            response.nodes = routing.closest(to: target, count: configuration.k, verifiedOnly: true)
             if let item = store.get(target, now: now) {
                 if let stored = item.sequenceNumber {
                     response.sequenceNumber = stored
@@ -263,7 +291,7 @@ public actor DHTNode {
                 throw error
             }
         case .lmosWho:
-            response.dids = published.keys.sorted()
+            response.dids = Set(published.values.map(\.did)).sorted()
         case .other(let name):
             throw .methodUnknown(String(decoding: name, as: UTF8.self))
         }
@@ -295,8 +323,12 @@ public actor DHTNode {
         if !targets.isEmpty && routing.count > 0 {
             Task { for target in targets.prefix(8) { _ = await self.lookup(target: target, method: { .findNode(target: $0) }) } }
         }
-        for (did, record) in published where now - record.publishedAt >= configuration.republishInterval {
-            Task { try? await self.republish(did) }
+        for (slot, record) in published {
+            if now - record.publishedAt >= configuration.republishInterval {
+                Task { try? await self.republish(slot) }
+            } else if record.announce, now - record.announcedAt >= configuration.announceInterval {
+                Task { await self.reannounce(slot) }
+            }
         }
         if now - lastStateSave >= 300 { saveState() }
     }
@@ -324,6 +356,8 @@ public struct DHTCounters: Sendable, Hashable {
     public var timeouts = 0
     public var itemsAccepted = 0
     public var itemsRefused = 0
+    /// Queries not sent because too many were waiting already.
+    public var dropped = 0
 }
 
 /// A snapshot of a node.

@@ -31,8 +31,14 @@ public struct DHTNodeConfiguration: Sendable {
     public var itemLifetime: Double
     /// How often descriptions this node publishes are written again (PROTOCOL.md 5: 60 minutes).
     public var republishInterval: Double
+    /// How often capability and type rendezvous are announced again (peer stores keep announcements about 30
+    /// minutes).
+    public var announceInterval: Double = 1200
     /// How often routing table buckets untouched for this long are refreshed (BEP 5: 15 minutes).
     public var refreshInterval: Double
+    /// How often the node does its housekeeping: token rotation, expiry, bucket refresh, re-publishing, saving
+    /// state.
+    public var maintenanceInterval: Double = 30
 
     public init(
         host: String = "0.0.0.0", port: Int = 0, bootstrap: [NodeEndpoint] = [], nodeID: NodeID? = nil,

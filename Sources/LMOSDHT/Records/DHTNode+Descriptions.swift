@@ -1,6 +1,7 @@
 import KRPC
 import LMOSCore
 import LMOSIdentity
+import Synchronization
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -10,11 +11,24 @@ import Foundation
 
 /// A description this node publishes and re-publishes.
 struct PublishedDescription: Sendable {
+    var did: String
     var document: JSONValue
     var key: Ed25519KeyPair
     var localID: String?
     var publishedAt: Double
+    var announcedAt: Double
     var announce: Bool
+
+    /// Where it is kept in the node: one record per DID and salt.
+    static func slot(did: String, localID: String?) -> String { did + " " + (localID ?? "") }
+}
+
+/// The first value a lookup reported, readable from any task.
+final class FirstValue: Sendable {
+    private let state = Mutex<[UInt8]?>(nil)
+
+    func set(_ value: [UInt8]) { state.withLock { if $0 == nil { $0 = value } } }
+    var value: [UInt8]? { state.withLock { $0 } }
 }
 
 /// What `publish` wrote.
@@ -72,23 +86,37 @@ extension DHTNode {
     public func publish(
         _ description: JSONValue, key: Ed25519KeyPair, localID: String? = nil, announce: Bool = true
     ) async throws(DHTError) -> PublishReport {
+        guard DescriptionPointer.salt(localID: localID).count <= BEP44.maximumSaltSize else {
+            throw .invalidInput("the local id makes a salt longer than \(BEP44.maximumSaltSize) bytes")
+        }
         let did = try Self.checkSignedBy(description, key: key)
-        let report = try await write(description, key: key, did: did, localID: localID, announce: announce)
-        published[did] = PublishedDescription(
-            document: description, key: key, localID: localID, publishedAt: DHTNode.now(), announce: announce)
-        return report
+        let now = DHTNode.now()
+        // Kept (and so re-published) even if this first write fails: the network may be back within the hour.
+        published[PublishedDescription.slot(did: did, localID: localID)] = PublishedDescription(
+            did: did, document: description, key: key, localID: localID, publishedAt: now, announcedAt: now,
+            announce: announce)
+        return try await write(description, key: key, did: did, localID: localID, announce: announce)
     }
 
-    /// Stops re-publishing a DID's description and answering it in `lmos_who` (the items expire on their own).
+    /// Stops re-publishing a DID's descriptions and answering it in `lmos_who` (the items expire on their own).
     public func unpublish(_ did: String) {
-        published[did] = nil
+        published = published.filter { $0.value.did != did }
     }
 
-    func republish(_ did: String) async throws(DHTError) {
-        guard var record = published[did] else { return }
+    func republish(_ slot: String) async throws(DHTError) {
+        guard var record = published[slot] else { return }
         record.publishedAt = DHTNode.now()
-        published[did] = record
-        _ = try await write(record.document, key: record.key, did: did, localID: record.localID, announce: record.announce)
+        record.announcedAt = record.publishedAt
+        published[slot] = record
+        _ = try await write(
+            record.document, key: record.key, did: record.did, localID: record.localID, announce: record.announce)
+    }
+
+    func reannounce(_ slot: String) async {
+        guard var record = published[slot] else { return }
+        record.announcedAt = DHTNode.now()
+        published[slot] = record
+        for (_, infoHash) in Self.rendezvous(of: record.document) { await announce(infoHash) }
     }
 
     private func write(
@@ -159,7 +187,11 @@ extension DHTNode {
                 for await pointer in pointers { return (pointer, await self.fetchDescriptionResult(pointer)) }
                 return nil
             }
-            let (item, statistics) = await getMutable(key: key, salt: salt) { continuation.yield($0.value) }
+            let firstPointer = FirstValue()
+            let (item, statistics) = await getMutable(key: key, salt: salt) { item in
+                firstPointer.set(item.value)
+                continuation.yield(item.value)
+            }
             continuation.finish()
             guard let item, let sequence = item.sequenceNumber else {
                 early.cancel()
@@ -168,9 +200,10 @@ extension DHTNode {
             }
             do {
                 let document: JSONValue
-                if let prefetched = await early.value, prefetched.pointer == item.value {
+                if firstPointer.value == item.value, let prefetched = await early.value {
                     document = try prefetched.result.get()
                 } else {
+                    early.cancel()
                     document = try await fetchDescription(pointer: DescriptionPointer(bencoded: item.value))
                 }
                 try Self.verify(document, did: did, key: key, didDocument: didDocument)
@@ -199,10 +232,19 @@ extension DHTNode {
         if case .chunks(let targets, _, _, _) = pointer {
             var fetched: [Int: [UInt8]] = [:]
             await withTaskGroup(of: (Int, [UInt8]?).self) { group in
-                for (index, target) in targets.enumerated() {
+                // At most 8 chunk lookups at a time.
+                var next = 0
+                func addNext() {
+                    guard next < targets.count else { return }
+                    let (index, target) = (next, targets[next])
                     group.addTask { (index, await self.getImmutable(target).value) }
+                    next += 1
                 }
-                for await (index, value) in group { fetched[index] = value }
+                for _ in 0..<8 { addNext() }
+                for await (index, value) in group {
+                    fetched[index] = value
+                    addNext()
+                }
             }
             for index in targets.indices {
                 guard let value = fetched[index] else { throw .notFound("chunk \(index) (\(targets[index]))") }
@@ -244,12 +286,21 @@ extension DHTNode {
             for await list in group { dids.formUnion(list.prefix(32)) }
         }
         var found: [ResolvedDescription] = []
+        // DIDs come from other nodes' answers: only well-formed did:key and did:web ones, at most 128, resolved 8
+        // at a time.
+        let candidates = dids.filter { did in
+            did.utf8.count <= 512 && (did.hasPrefix("did:key:z") || did.hasPrefix("did:web:"))
+        }.sorted().prefix(128)
         await withTaskGroup(of: ResolvedDescription?.self) { group in
-            for did in dids.sorted().prefix(128) {
+            var pending = candidates.makeIterator()
+            func addNext() {
+                guard let did = pending.next() else { return }
                 group.addTask { try? await self.resolve(did, resolver: resolver) }
             }
+            for _ in 0..<8 { addNext() }
             for await resolved in group {
                 if let resolved, matches(resolved.document) { found.append(resolved) }
+                addNext()
             }
         }
         return found.sorted { $0.did < $1.did }

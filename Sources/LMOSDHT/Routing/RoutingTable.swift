@@ -9,17 +9,16 @@ public struct RoutingTable: Sendable {
     /// A known node and what we know of its health.
     public struct Entry: Sendable, Hashable {
         public var node: NodeInfo
-        /// When it last answered one of our queries (0: never).
+        /// When it last answered one of our queries (-infinity: never).
         public var lastResponse: Double
-        /// When it last sent us a query.
+        /// When it last sent us a query (-infinity: never).
         public var lastQuery: Double
         /// Queries in a row it did not answer.
         public var failures: Int
 
         /// Good (BEP 5): answered within 15 minutes, or answered once and queried us within 15 minutes.
         public func isGood(now: Double) -> Bool {
-            failures == 0
-                && (now - lastResponse < 900 || (lastResponse > 0 && now - lastQuery < 900))
+            failures == 0 && lastResponse > -.infinity && (now - lastResponse < 900 || now - lastQuery < 900)
         }
     }
 
@@ -78,11 +77,14 @@ public struct RoutingTable: Sendable {
             bucketChanged[index] = now
             return .updated
         }
-        // One endpoint, one entry: a node that restarted with a new id replaces its old self.
+        // One endpoint, one entry: a node that restarted with a new id replaces its old self, but only once it
+        // answered us (a query's source address can be forged).
         if let stale = buckets[index].firstIndex(where: { $0.node.endpoint == node.endpoint }) {
+            guard responded else { return .ignored }
             buckets[index].remove(at: stale)
         }
-        let entry = Entry(node: node, lastResponse: responded ? now : 0, lastQuery: responded ? 0 : now, failures: 0)
+        let entry = Entry(
+            node: node, lastResponse: responded ? now : -.infinity, lastQuery: responded ? -.infinity : now, failures: 0)
         if buckets[index].count < bucketSize {
             buckets[index].append(entry)
             bucketChanged[index] = now
@@ -90,6 +92,7 @@ public struct RoutingTable: Sendable {
         }
         if let bad = buckets[index].firstIndex(where: { $0.failures >= 1 && !$0.isGood(now: now) }) {
             buckets[index][bad] = entry
+            replacements[index].removeAll { $0.id == node.id }
             bucketChanged[index] = now
             return .added
         }
@@ -108,15 +111,19 @@ public struct RoutingTable: Sendable {
 
     /// A query to `id` went unanswered. After `maximumFailures` in a row the node is removed and the newest
     /// replacement takes its place.
-    public mutating func recordFailure(_ id: NodeID) {
-        guard let index = bucketIndex(id), let position = buckets[index].firstIndex(where: { $0.node.id == id }) else {
-            return
-        }
+    public mutating func recordFailure(_ node: NodeInfo) {
+        guard let index = bucketIndex(node.id),
+            let position = buckets[index].firstIndex(where: { $0.node == node })
+        else { return }
         buckets[index][position].failures += 1
         if buckets[index][position].failures >= maximumFailures {
             buckets[index].remove(at: position)
-            if let replacement = replacements[index].popLast() {
-                buckets[index].append(Entry(node: replacement, lastResponse: 0, lastQuery: 0, failures: 0))
+            while let replacement = replacements[index].popLast() {
+                guard !buckets[index].contains(where: { $0.node.id == replacement.id || $0.node.endpoint == replacement.endpoint })
+                else { continue }
+                buckets[index].append(
+                    Entry(node: replacement, lastResponse: -.infinity, lastQuery: -.infinity, failures: 0))
+                break
             }
         }
     }
@@ -134,8 +141,9 @@ public struct RoutingTable: Sendable {
     }
 
     /// The `count` known nodes closest to `target`, closest first. Nodes that missed a query are included (they
-    /// leave the table after `maximumFailures`); a lookup gives up on them quickly if they stay silent.
-    public func closest(to target: NodeID, count: Int) -> [NodeInfo] {
+    /// leave the table after `maximumFailures`); a lookup gives up on them quickly if they stay silent. With
+    /// `verifiedOnly`, only nodes that answered us at least once (what we tell other nodes about).
+    public func closest(to target: NodeID, count: Int, verifiedOnly: Bool = false) -> [NodeInfo] {
         var candidates: [(distance: NodeID, node: NodeInfo)] = []
         candidates.reserveCapacity(min(self.count, 256))
         // Bucket `s` (where the target falls) holds the closest nodes; buckets deeper than `s` come next (all
@@ -143,7 +151,7 @@ public struct RoutingTable: Sendable {
         // strictly farther than the one before, so collecting stops once there are enough.
         let start = bucketIndex(target) ?? 160
         func collect(_ index: Int) {
-            for entry in buckets[index] {
+            for entry in buckets[index] where !verifiedOnly || entry.lastResponse > -.infinity {
                 candidates.append((entry.node.id.distance(to: target), entry.node))
             }
         }

@@ -30,7 +30,8 @@ public struct Discovery: Sendable {
         /// DNS-SD over multicast DNS on the given interfaces: every `_wot._tcp` service found within the timeout.
         case multicastDNS(InterfaceSelection = .allMulticastCapable)
         /// The Mainline DHT, joined through `bootstrap` nodes as a read-only node: the description a DID published
-        /// (verified), or those announced under a capability or type (each verified).
+        /// (verified), or those announced under a capability or type (each verified). The whole question, joining
+        /// included, gets the discovery's timeout.
         case dht(bootstrap: [NodeEndpoint], query: DHTQuery)
     }
 
@@ -143,7 +144,22 @@ public struct Discovery: Sendable {
         }
     }
 
+    /// Asks the DHT, giving up after `timeout` (joining included): lookups are cancelled and what was found so far
+    /// is dropped with a problem.
     private func askDHT(bootstrap: [NodeEndpoint], query: DHTQuery, timeout: Duration) async -> Collected {
+        await withTaskGroup(of: Collected?.self) { group in
+            group.addTask { await self.askDHTUnbounded(bootstrap: bootstrap, query: query, timeout: timeout) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? Collected(problems: ["DHT: no answer within \(timeout)"])
+        }
+    }
+
+    private func askDHTUnbounded(bootstrap: [NodeEndpoint], query: DHTQuery, timeout: Duration) async -> Collected {
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         // A loopback-only network is joined from loopback; anything else from every interface.
         let loopbackOnly = !bootstrap.isEmpty && bootstrap.allSatisfy { $0.address >> 24 == 127 }

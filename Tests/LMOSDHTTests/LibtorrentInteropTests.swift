@@ -20,9 +20,9 @@ struct LibtorrentInteropTests {
         defer { Task { await network.stop() } }
         let firstPort = Int(await network.nodes[0].port)
         let secondPort = Int(await network.nodes[5].port)
-        let alice = try LibtorrentPeer(nodes: [firstPort, secondPort])
+        let alice = try await LibtorrentPeer(nodes: [firstPort, secondPort])
         defer { alice.stop() }
-        let bob = try LibtorrentPeer(nodes: [secondPort])
+        let bob = try await LibtorrentPeer(nodes: [secondPort])
         defer { bob.stop() }
         // Let every node meet libtorrent's nodes (libtorrent pings with get_peers; our nodes ask them back).
         for node in network.nodes { await node.join() }

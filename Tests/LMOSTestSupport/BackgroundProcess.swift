@@ -10,13 +10,23 @@ public final class BackgroundProcess: @unchecked Sendable {
     var buffer = Data()
     var errorText = Data()
 
-    public init(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws {
+    /// Where ``send(_:)`` writes, when the process was started with `standardInput: true`.
+    let input: Pipe?
+    /// How much of standard output ``nextLine(timeout:)`` has handed out.
+    var consumed = 0
+
+    /// Starts the process. With `standardInput`, its standard input is a pipe that ``send(_:)`` writes to (a peer
+    /// driven by commands); otherwise it reads nothing.
+    public init(
+        _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, standardInput: Bool = false
+    ) throws {
         process.executableURL = executable
         process.arguments = arguments
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = output
         process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        input = standardInput ? Pipe() : nil
+        if let input { process.standardInput = input } else { process.standardInput = FileHandle.nullDevice }
         output.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             // Empty data means end of file: stop watching, or the handler would be called again and again.
@@ -67,6 +77,35 @@ public final class BackgroundProcess: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         throw Timeout(description: "no such line within \(seconds) s; stdout: \(standardOutput) stderr: \(standardError)")
+    }
+
+    /// Writes to the process's standard input (started with `standardInput: true`).
+    public func send(_ text: String) {
+        input?.fileHandleForWriting.write(Data(text.utf8))
+    }
+
+    /// Closes the process's standard input (end of file for a peer that reads commands).
+    public func closeInput() {
+        try? input?.fileHandleForWriting.close()
+    }
+
+    /// The next line of standard output not handed out yet, waiting at most `seconds` (without blocking a thread).
+    public func nextLine(timeout seconds: Double = 20) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let line: String? = lock.withLock {
+                let unread = buffer.dropFirst(consumed)
+                guard let newline = unread.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+                consumed = newline - buffer.startIndex + 1
+                return String(decoding: unread[unread.startIndex..<newline], as: UTF8.self)
+            }
+            if let line { return line }
+            if !process.isRunning {
+                throw Timeout(description: "process exited (\(process.terminationStatus)): \(standardError)")
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        throw Timeout(description: "no line within \(seconds) s: \(standardError)")
     }
 
     /// Sends a signal (SIGINT, SIGTERM) and waits up to `seconds` for the process to end; returns its status.

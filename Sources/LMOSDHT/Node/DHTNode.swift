@@ -321,7 +321,7 @@ public actor DHTNode {
         peerStore.expire(now: now)
         let targets = routing.bucketsToRefresh(now: now, interval: configuration.refreshInterval)
         if !targets.isEmpty && routing.count > 0 {
-            Task { for target in targets.prefix(8) { _ = await self.lookup(target: target, method: { .findNode(target: $0) }) } }
+            Task { for target in targets { _ = await self.lookup(target: target, method: { .findNode(target: $0) }) } }
         }
         for (slot, record) in published {
             if now - record.publishedAt >= configuration.republishInterval {

@@ -136,6 +136,11 @@ extension DHTLoopback {
             #expect(unreachable.stderr.contains("no DHT node answered"))
             #expect(unreachable.stderr.split(separator: "\n").count == 1)
 
+            // A port already taken.
+            let taken = try Self.lmos(["dht", "node", "--port", "\(port)", "--host", "127.0.0.1"])
+            #expect(taken.status == 1)
+            #expect(taken.stderr.contains("cannot open the DHT socket"))
+
             // Nothing published under this DID.
             let missing = try Self.lmos(["dht", "resolve", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"] + bootstrap)
             #expect(missing.status == 1)

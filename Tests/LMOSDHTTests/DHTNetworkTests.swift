@@ -2,6 +2,8 @@ import KRPC
 import LMOSCore
 import LMOSDHT
 import LMOSIdentity
+import LMOSTestSupport
+import Foundation
 import NIOCore
 import NIOPosix
 import Testing
@@ -123,6 +125,41 @@ extension DHTLoopback {
             }
         }
         await #expect(throws: DHTError.self) { try await network.nodes[3].resolve("did:example:nope") }
+    }
+
+    /// A did:web DID: its document, served over HTTP by a real Python server on loopback, names the Ed25519 key
+    /// the record is stored under.
+    @Test func resolvesDidWebThroughItsDocument() async throws {
+        let folder = try Subprocess.temporaryDirectory(prefix: "lmos-dht-didweb")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("agent"), withIntermediateDirectories: true)
+        let server = try BackgroundProcess(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", folder.path, "0"])
+        defer { server.terminate() }
+        let banner = try await server.line(timeout: 20) { $0.contains("port ") }
+        let port = try #require(banner.split(separator: " ").drop { $0 != "port" }.dropFirst().first.flatMap { Int($0) })
+        let key = Ed25519KeyPair()
+        let did = "did:web:127.0.0.1%3A\(port):agent"
+        let document = DIDDocument.agent(did: did, key: key)
+        try Data(JSONValue.object(document.json).jsonBytes()).write(
+            to: folder.appendingPathComponent("agent/did.json"))
+        let unsigned = try signedDescription(key: key, title: "web", capability: "urn:x:web")
+        let description = try EddsaJcs2022.sign(
+            unsigned, with: key, verificationMethod: did + "#" + key.publicKeyMultibase)
+
+        let network = try await TestNetwork.start(size: 12)
+        defer { Task { await network.stop() } }
+        let report = try await network.nodes[2].publish(description, key: key)
+        #expect(report.did == did)
+        let resolver = StandardDIDResolver(web: DIDWebResolver(fetcher: HTTPDocumentFetcher(), scheme: "http"))
+        let resolved = try await network.nodes[9].resolve(did, resolver: resolver)
+        #expect(resolved.document == description)
+
+        // The document now names another key: the record under the old key is no longer this DID's.
+        try Data(JSONValue.object(DIDDocument.agent(did: did, key: Ed25519KeyPair()).json).jsonBytes()).write(
+            to: folder.appendingPathComponent("agent/did.json"))
+        await #expect(throws: DHTError.self) { try await network.nodes[9].resolve(did, resolver: resolver) }
     }
 
     @Test func storingNodesRefuseForgedItems() async throws {

@@ -28,6 +28,7 @@ public actor DHTNode {
     var peerStore: PeerStore
     var tokens: WriteTokens
     var limiter: RateLimiter
+    var addressLimiter: RateLimiter
     var pending: [UInt16: PendingQuery] = [:]
     /// Endpoints with a verification ping in flight.
     var pinging: Set<NodeEndpoint> = []
@@ -54,6 +55,7 @@ public actor DHTNode {
         peerStore = PeerStore()
         tokens = WriteTokens(now: now)
         limiter = RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst)
+        addressLimiter = RateLimiter(rate: configuration.addressRateLimit, burst: configuration.addressRateBurst)
         nextTransaction = UInt16.random(in: 0...UInt16.max)
     }
 
@@ -175,7 +177,7 @@ public actor DHTNode {
         } catch {
             counters.malformed += 1
             if error.isQuery, let transaction = error.transactionID, !configuration.readOnly,
-                limiter.allow(source, now: now)
+                allow(source, now: now)
             {
                 send(KRPCMessage(transactionID: transaction, kind: .error(.protocolError(error.reason))), to: source)
             }
@@ -184,7 +186,7 @@ public actor DHTNode {
         switch message.kind {
         case .query(let query):
             guard !configuration.readOnly else { return }
-            guard limiter.allow(source, now: now) else {
+            guard allow(source, now: now) else {
                 counters.rateLimited += 1
                 return
             }
@@ -210,6 +212,13 @@ public actor DHTNode {
             guard let pendingQuery = takePending(message.transactionID, from: source) else { return }
             pendingQuery.completion(.error(error))
         }
+    }
+
+    /// Whether a query from `source` is within both rate limits (per endpoint, and per address unless loopback).
+    private func allow(_ source: NodeEndpoint, now: Double) -> Bool {
+        guard limiter.allow(source, now: now) else { return false }
+        if source.address >> 24 == 127 { return true }
+        return addressLimiter.allow(NodeEndpoint(address: source.address, port: 0), now: now)
     }
 
     private func takePending(_ transactionID: [UInt8], from source: NodeEndpoint) -> PendingQuery? {

@@ -23,9 +23,13 @@ public struct DHTNodeConfiguration: Sendable {
     /// Kademlia's k (bucket size, nodes a lookup converges on, nodes written to) and alpha (queries in flight).
     public var k: Int
     public var alpha: Int
-    /// Queries accepted per source endpoint per second, and in a burst.
+    /// Queries accepted per source endpoint (address and port) per second, and in a burst.
     public var rateLimit: Double
     public var rateBurst: Double
+    /// Queries accepted per source address (all its ports together) per second, and in a burst; loopback
+    /// addresses are exempt (they cannot be forged from outside, and test networks share them).
+    public var addressRateLimit: Double = 1000
+    public var addressRateBurst: Double = 2000
     /// Items and announcements stored for others.
     public var itemCapacity: Int
     public var itemLifetime: Double

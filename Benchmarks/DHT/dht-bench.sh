@@ -22,5 +22,7 @@ else
     echo "libtorrent's Python bindings are missing (pip install libtorrent PyNaCl): measuring our nodes only" >&2
     lt=()
 fi
-swift build -c release --product DHTBench >/dev/null
+log="$(mktemp)"
+if ! swift build -c release --product DHTBench >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; exit 1; fi
+rm -f "$log"
 exec .build/release/DHTBench "${lt[@]}" "$@"

@@ -251,7 +251,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            exclude: ["Peers"]
+            exclude: ["Peers"],
+            resources: [.copy("Fixtures")]
         ),
         // Runs the built `lmos` binary as a user would.
         .testTarget(name: "LMOSCLITests", dependencies: ["lmos", "LMOSCore", "LMOSTestSupport"]),

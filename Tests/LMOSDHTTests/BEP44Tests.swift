@@ -8,8 +8,7 @@ import Testing
 /// The official BEP 44 vectors (`../shared/specs/bep44-test-vectors.json`) and the rules a storing node enforces.
 @Suite struct BEP44Tests {
     static func vectors() throws -> JSONValue {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../shared/specs/bep44-test-vectors.json").standardized
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/bep44-test-vectors.json", withExtension: nil))
         return try JSONValue(parsing: Array(try Data(contentsOf: url)))
     }
 

@@ -15,13 +15,16 @@ public struct KRPCResponse: Sendable, Hashable {
     public var key: [UInt8]?
     public var signature: [UInt8]?
     public var sequenceNumber: Int64?
-    /// `dids`: the answer to `lmos_who`.
+    /// `dids`: the answer to `lmos_who`: DIDs with a description under salt `lmos-td`.
     public var dids: [String]
+    /// `local`: also in answers to `lmos_who`: for a DID, the local ids of its further descriptions (salts
+    /// `lmos-td:<local id>`).
+    public var localIDs: [String: [String]]
 
     public init(
         sender: NodeID, nodes: [NodeInfo] = [], token: [UInt8]? = nil, peers: [NodeEndpoint] = [],
         value: [UInt8]? = nil, key: [UInt8]? = nil, signature: [UInt8]? = nil, sequenceNumber: Int64? = nil,
-        dids: [String] = []
+        dids: [String] = [], localIDs: [String: [String]] = [:]
     ) {
         self.sender = sender
         self.nodes = nodes
@@ -32,6 +35,7 @@ public struct KRPCResponse: Sendable, Hashable {
         self.signature = signature
         self.sequenceNumber = sequenceNumber
         self.dids = dids
+        self.localIDs = localIDs
     }
 
     var dictionary: BencodeDictionary {
@@ -44,6 +48,11 @@ public struct KRPCResponse: Sendable, Hashable {
         if let signature { fields["sig"] = .bytes(signature) }
         if let sequenceNumber { fields["seq"] = .integer(sequenceNumber) }
         if !dids.isEmpty { fields["dids"] = .list(dids.map { .string($0) }) }
+        if !localIDs.isEmpty {
+            var local = BencodeDictionary()
+            for (did, ids) in localIDs { local[did] = .list(ids.map { .string($0) }) }
+            fields["local"] = .dictionary(local)
+        }
         return fields
     }
 
@@ -67,5 +76,11 @@ public struct KRPCResponse: Sendable, Hashable {
         signature = fields["sig"]?.bytesValue
         sequenceNumber = fields["seq"]?.integerValue
         dids = (fields["dids"]?.listValue ?? []).compactMap(\.stringValue)
+        var localIDs: [String: [String]] = [:]
+        for member in fields["local"]?.dictionaryValue?.members ?? [] {
+            guard let did = String(validating: member.key, as: UTF8.self) else { continue }
+            localIDs[did] = (member.value.listValue ?? []).compactMap(\.stringValue)
+        }
+        self.localIDs = localIDs
     }
 }

@@ -78,7 +78,19 @@ extension DHTLoopback {
 
         let found = await network.nodes[23].find(capability: capability)
         #expect(found.map(\.did) == [key.didKey.did])
-        #expect(await network.nodes[11].find(type: "Agent").map(\.did) == [key.didKey.did])
+
+        // A second description of the same key (salt lmos-td:second) is found by capability too.
+        let other = try signedDescription(key: key, title: "second", capability: capability, short: true)
+        let secondReport = try await publisher.publish(other, key: key, localID: "second")
+        #expect(secondReport.pointerTarget != report.pointerTarget)
+        #expect(try await network.nodes[30].resolve(key.didKey.did, localID: "second").document == other)
+        let both = await network.nodes[24].find(capability: capability)
+        #expect(Set(both.map(\.localID)) == [nil, "second"])
+        #expect(try await network.nodes[30].resolve(key.didKey.did).document == description)
+        await #expect(throws: DHTError.self) {
+            try await publisher.publish(other, key: key, localID: String(repeating: "x", count: 60))
+        }
+        #expect(await network.nodes[11].find(type: "Agent").map(\.did) == [key.didKey.did, key.didKey.did])
         #expect(await network.nodes[11].find(capability: "urn:acme:capability:nothing").isEmpty)
 
         // A third of the nodes leave (not the publisher, not the reader); the record is still found.
@@ -86,7 +98,7 @@ extension DHTLoopback {
         #expect(await network.nodes[45].findNode(NodeID.random()).count == 8)
         let again = try await network.nodes[45].resolve(key.didKey.did)
         #expect(again.document == description)
-        #expect(await network.nodes[50].find(capability: capability).map(\.did) == [key.didKey.did])
+        #expect(Set(await network.nodes[50].find(capability: capability).map(\.localID)) == [nil, "second"])
 
         // Re-publishing unchanged keeps the sequence number; a changed description gets a higher one.
         #expect(try await publisher.publish(description, key: key).sequenceNumber == report.sequenceNumber)

@@ -60,7 +60,7 @@ import Testing
         let response = KRPCResponse(
             sender: bob, nodes: [NodeInfo(id: alice, endpoint: endpoint)], token: [1, 2], peers: [endpoint],
             value: Array("d1:ai1ee".utf8), key: Array(repeating: 1, count: 32), signature: Array(repeating: 2, count: 64),
-            sequenceNumber: 5, dids: ["did:key:z6Mk"])
+            sequenceNumber: 5, dids: ["did:key:z6Mk"], localIDs: ["did:key:z6Mk": ["second", "third"]])
         let message = KRPCMessage(transactionID: [9, 9], kind: .response(response), requesterEndpoint: endpoint)
         #expect(try roundTrip(message) == message)
     }

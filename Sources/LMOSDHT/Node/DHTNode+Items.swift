@@ -131,10 +131,15 @@ extension DHTNode {
         return accepted
     }
 
-    /// Asks a node which DIDs it publishes (LMOS `lmos_who`).
-    public func who(_ endpoint: NodeEndpoint) async -> [String] {
-        if case .response(let response) = await query(.lmosWho, to: endpoint) { return response.dids }
-        return []
+    /// Asks a node which descriptions it publishes (LMOS `lmos_who`): DIDs, each with `nil` for its default
+    /// record or a local id for a further one.
+    public func who(_ endpoint: NodeEndpoint) async -> [(did: String, localID: String?)] {
+        guard case .response(let response) = await query(.lmosWho, to: endpoint) else { return [] }
+        var records: [(did: String, localID: String?)] = response.dids.map { ($0, nil) }
+        for (did, ids) in response.localIDs.sorted(by: { $0.key < $1.key }) {
+            records += ids.map { (did, $0) }
+        }
+        return records
     }
 }
 

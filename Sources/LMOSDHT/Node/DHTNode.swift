@@ -299,7 +299,11 @@ public actor DHTNode {
                 throw error
             }
         case .lmosWho:
-            response.dids = Set(published.values.map(\.did)).sorted()
+            response.dids = Set(published.values.filter { $0.localID == nil }.map(\.did)).sorted()
+            for record in published.values {
+                if let localID = record.localID { response.localIDs[record.did, default: []].append(localID) }
+            }
+            for did in response.localIDs.keys { response.localIDs[did]?.sort() }
         case .other(let name):
             throw .methodUnknown(String(decoding: name, as: UTF8.self))
         }

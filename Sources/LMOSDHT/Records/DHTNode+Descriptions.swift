@@ -31,6 +31,16 @@ final class FirstValue: Sendable {
     var value: [UInt8]? { state.withLock { $0 } }
 }
 
+/// A description a node said it publishes (`lmos_who`): a DID and a local id (empty for the default record).
+struct AnnouncedRecord: Hashable, Comparable {
+    var did: String
+    var localID: String
+
+    static func < (left: AnnouncedRecord, right: AnnouncedRecord) -> Bool {
+        (left.did, left.localID) < (right.did, right.localID)
+    }
+}
+
 /// What `publish` wrote.
 public struct PublishReport: Sendable, Hashable {
     /// The DID that signed the description.
@@ -55,6 +65,8 @@ public struct PublishReport: Sendable, Hashable {
 /// A description found on the DHT whose proof verified and whose keys match.
 public struct ResolvedDescription: Sendable, Hashable {
     public var did: String
+    /// The local id of a further description of the DID (salt `lmos-td:<local id>`); `nil` for its default one.
+    public var localID: String?
     public var document: JSONValue
     public var sequenceNumber: Int64
     public var pointerTarget: NodeID
@@ -208,7 +220,7 @@ extension DHTNode {
                 }
                 try Self.verify(document, did: did, key: key, didDocument: didDocument)
                 return ResolvedDescription(
-                    did: did, document: document, sequenceNumber: sequence, pointerTarget: item.target,
+                    did: did, localID: localID, document: document, sequenceNumber: sequence, pointerTarget: item.target,
                     statistics: statistics)
             } catch {
                 failures.append(error.description)
@@ -280,22 +292,28 @@ extension DHTNode {
         rendezvous: NodeID, resolver: some DIDResolver, matches: @escaping @Sendable (JSONValue) -> Bool
     ) async -> [ResolvedDescription] {
         let peers = await getPeers(rendezvous)
-        var dids: Set<String> = []
-        await withTaskGroup(of: [String].self) { group in
+        var records: Set<AnnouncedRecord> = []
+        await withTaskGroup(of: [(did: String, localID: String?)].self) { group in
             for peer in peers.prefix(64) { group.addTask { await self.who(peer) } }
-            for await list in group { dids.formUnion(list.prefix(32)) }
+            for await list in group {
+                for entry in list.prefix(32) { records.insert(AnnouncedRecord(did: entry.did, localID: entry.localID ?? "")) }
+            }
         }
         var found: [ResolvedDescription] = []
-        // DIDs come from other nodes' answers: only well-formed did:key and did:web ones, at most 128, resolved 8
-        // at a time.
-        let candidates = dids.filter { did in
-            did.utf8.count <= 512 && (did.hasPrefix("did:key:z") || did.hasPrefix("did:web:"))
+        // Records come from other nodes' answers: only well-formed did:key and did:web DIDs and salts that fit,
+        // at most 128, resolved 8 at a time.
+        let candidates = records.filter { record in
+            record.did.utf8.count <= 512 && (record.did.hasPrefix("did:key:z") || record.did.hasPrefix("did:web:"))
+                && DescriptionPointer.salt(localID: record.localID).count <= BEP44.maximumSaltSize
         }.sorted().prefix(128)
         await withTaskGroup(of: ResolvedDescription?.self) { group in
             var pending = candidates.makeIterator()
             func addNext() {
-                guard let did = pending.next() else { return }
-                group.addTask { try? await self.resolve(did, resolver: resolver) }
+                guard let record = pending.next() else { return }
+                group.addTask {
+                    try? await self.resolve(
+                        record.did, localID: record.localID.isEmpty ? nil : record.localID, resolver: resolver)
+                }
             }
             for _ in 0..<8 { addNext() }
             for await resolved in group {
@@ -303,7 +321,7 @@ extension DHTNode {
                 addNext()
             }
         }
-        return found.sorted { $0.did < $1.did }
+        return found.sorted { ($0.did, $0.document["id"]?.stringValue ?? "") < ($1.did, $1.document["id"]?.stringValue ?? "") }
     }
 
     // MARK: Description facts

@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "LMOSAgent", targets: ["LMOSAgent"]),
         .library(name: "KRPC", targets: ["KRPC"]),
         .library(name: "LMOSDHT", targets: ["LMOSDHT"]),
+        .library(name: "MQTTCore", targets: ["MQTTCore"]),
         .executable(name: "lmos", targets: ["lmos"]),
     ],
     dependencies: [
@@ -125,6 +126,8 @@ let package = Package(
         ),
         // Bencode (BEP 3) and the DHT's KRPC messages (BEP 5, BEP 44, LMOS `lmos_who`). Pure.
         .target(name: "KRPC"),
+        // MQTT 3.1.1 and 5.0: the packet codec, properties, topic rules (and the session state machine). Pure.
+        .target(name: "MQTTCore"),
         // Decentralized discovery on the Mainline DHT: routing table, BEP 44 item store, lookups (pure), a node on
         // SwiftNIO UDP, and publishing / resolving signed descriptions.
         .target(
@@ -254,6 +257,7 @@ let package = Package(
             exclude: ["Peers"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "MQTTCoreTests", dependencies: ["MQTTCore", "LMOSTestSupport"]),
         // Runs the built `lmos` binary as a user would.
         .testTarget(name: "LMOSCLITests", dependencies: ["lmos", "LMOSCore", "LMOSTestSupport"]),
         // Interop with real peers (Python cbor2, jcs); needs python3 with those packages (scripts/test installs them).

@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "KRPC", targets: ["KRPC"]),
         .library(name: "LMOSDHT", targets: ["LMOSDHT"]),
         .library(name: "MQTTCore", targets: ["MQTTCore"]),
+        .library(name: "MQTTNIO", targets: ["MQTTNIO"]),
         .executable(name: "lmos", targets: ["lmos"]),
     ],
     dependencies: [
@@ -128,6 +129,15 @@ let package = Package(
         .target(name: "KRPC"),
         // MQTT 3.1.1 and 5.0: the packet codec, properties, topic rules (and the session state machine). Pure.
         .target(name: "MQTTCore"),
+        // The MQTT client on SwiftNIO: connection, keep-alive timer, reconnect with back-off, message streams.
+        .target(
+            name: "MQTTNIO",
+            dependencies: [
+                "MQTTCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // Decentralized discovery on the Mainline DHT: routing table, BEP 44 item store, lookups (pure), a node on
         // SwiftNIO UDP, and publishing / resolving signed descriptions.
         .target(
@@ -258,6 +268,8 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MQTTCoreTests", dependencies: ["MQTTCore", "LMOSTestSupport"]),
+        // The MQTT client against a real mosquitto broker (Debian's; scripts/test installs it).
+        .testTarget(name: "MQTTNIOTests", dependencies: ["MQTTNIO", "MQTTCore", "LMOSTestSupport"]),
         // Runs the built `lmos` binary as a user would.
         .testTarget(name: "LMOSCLITests", dependencies: ["lmos", "LMOSCore", "LMOSTestSupport"]),
         // Interop with real peers (Python cbor2, jcs); needs python3 with those packages (scripts/test installs them).

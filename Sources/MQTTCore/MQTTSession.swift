@@ -12,6 +12,8 @@ public struct MQTTSession: Sendable {
         case deliver(MQTTPublish)
         /// CONNACK accepted the connection.
         case connected(MQTTConnAck)
+        /// CONNACK refused the connection (the connection is closed after it).
+        case rejected(MQTTConnAck)
         /// A QoS 1 or 2 publication finished: acknowledged with this reason code (>= 0x80: refused), or failed
         /// because the session ended (`nil`).
         case published(packetID: UInt16, reasonCode: UInt8?)
@@ -250,7 +252,9 @@ public struct MQTTSession: Sendable {
     private mutating func connectionAccepted(_ ack: MQTTConnAck, now: Double) -> [Action] {
         guard ack.isAccepted else {
             state = .disconnected
-            return [.close(reason: "the server refused the connection (code 0x\(String(ack.reasonCode, radix: 16)))")]
+            return [
+                .rejected(ack), .close(reason: "the server refused the connection (code 0x\(String(ack.reasonCode, radix: 16)))"),
+            ]
         }
         state = .connected
         sendQuota = Int(ack.properties.receiveMaximum ?? 65_535)

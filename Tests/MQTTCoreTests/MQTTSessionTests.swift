@@ -145,7 +145,9 @@ import Testing
 
         var refused = MQTTSession(connect: MQTTConnect(version: .v3_1_1, clientID: "c"))
         _ = refused.connectionOpened(now: 0)
-        guard case .close? = refused.receive(.connAck(MQTTConnAck(reasonCode: 5)), now: 0).first else {
+        let refusal = refused.receive(.connAck(MQTTConnAck(reasonCode: 5)), now: 0)
+        #expect(refusal.first == .rejected(MQTTConnAck(reasonCode: 5)))
+        guard case .close? = refusal.last else {
             Issue.record("a refused CONNACK closes")
             return
         }

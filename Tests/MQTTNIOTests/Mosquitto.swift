@@ -1,0 +1,123 @@
+import Foundation
+import LMOSTestSupport
+import MQTTCore
+import MQTTNIO
+
+/// A real mosquitto broker (Debian's `mosquitto`) on its own loopback port, for one test.
+final class Mosquitto: @unchecked Sendable {
+    static let mustRun = ProcessInfo.processInfo.environment["LMOS_REQUIRE_INTEROP"] == "1"
+    static let executable: URL? = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"]
+        .map { URL(fileURLWithPath: $0) }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    static var available: Bool { executable != nil }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let folder: URL
+    let port: Int
+    private(set) var process: BackgroundProcess?
+
+    /// Starts a broker; with `users`, anonymous clients are refused and these name/password pairs are accepted.
+    init(users: [String: String] = [:]) async throws {
+        folder = try Subprocess.temporaryDirectory(prefix: "lmos-mosquitto")
+        port = try Self.freePort()
+        var config = "listener \(port) 127.0.0.1\npersistence false\n"
+        if users.isEmpty {
+            config += "allow_anonymous true\n"
+        } else {
+            let passwords = folder.appendingPathComponent("passwords")
+            try Data().write(to: passwords)
+            for (user, password) in users {
+                let result = try Subprocess.run(
+                    URL(fileURLWithPath: "/usr/bin/mosquitto_passwd"), ["-b", passwords.path, user, password])
+                guard result.status == 0 else { throw Failure(description: "mosquitto_passwd: \(result.stderr)") }
+            }
+            config += "allow_anonymous false\npassword_file \(passwords.path)\n"
+        }
+        try Data(config.utf8).write(to: folder.appendingPathComponent("mosquitto.conf"))
+        try await start()
+    }
+
+    /// Starts (or restarts) the broker on the same port and waits until it accepts connections.
+    func start() async throws {
+        guard let executable = Self.executable else { throw Failure(description: "mosquitto is not installed") }
+        // Without the shim it would inherit this thread's blocked SIGTERM and ignore `stop()`.
+        let (command, arguments) = unblockingSignals(executable, ["-c", folder.appendingPathComponent("mosquitto.conf").path])
+        let process = try BackgroundProcess(command, arguments)
+        self.process = process
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if Self.accepts(port) { return }
+            if !process.isRunning { throw Failure(description: "mosquitto exited: \(process.standardError)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw Failure(description: "mosquitto did not listen on \(port)")
+    }
+
+    /// Stops the broker and waits until its port is closed.
+    func stop() async {
+        if await process?.signal(SIGTERM, waitingUpTo: 5) == nil { process?.terminate() }
+        process = nil
+        let deadline = Date().addingTimeInterval(5)
+        while Self.accepts(port), Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    deinit {
+        process?.terminate()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func configuration(_ clientID: String, version: MQTTProtocolVersion = .v5) -> MQTTClientConfiguration {
+        MQTTClientConfiguration(port: port, version: version, clientID: clientID, connectTimeout: 3)
+    }
+
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        guard bound == 0 else { throw Failure(description: "no free port") }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func accepts(_ port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}
+
+/// The next message of a stream, or nil after `seconds`.
+func next(_ stream: AsyncStream<MQTTPublish>, within seconds: Double = 5) async -> MQTTPublish? {
+    await withTaskGroup(of: MQTTPublish?.self) { group in
+        group.addTask {
+            var iterator = stream.makeAsyncIterator()
+            return await iterator.next()
+        }
+        group.addTask {
+            try? await Task.sleep(for: .seconds(seconds))
+            return nil
+        }
+        let first = await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
+}

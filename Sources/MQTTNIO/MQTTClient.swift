@@ -68,7 +68,8 @@ public actor MQTTClient {
     ) async throws(MQTTClientError) -> UInt8 {
         guard !closed else { throw .closed }
         let message = MQTTPublish(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties)
-        if qos == .atMostOnce, session.state != .connected { throw .notConnected }
+        // QoS 0 needs a connection; QoS 1 and 2 may wait for the next one, if there will be one.
+        if session.state != .connected, qos == .atMostOnce || !configuration.reconnect { throw .notConnected }
         let (id, actions): (UInt16?, [MQTTSession.Action])
         do {
             (id, actions) = try session.publish(message, now: Self.now())
@@ -234,17 +235,23 @@ public actor MQTTClient {
             return
         }
         guard !closed, configuration.reconnect else {
-            if !closed { failWaiters(.connectionLost) }
+            failWaiters(closed ? .closed : .connectionLost)
             return
         }
         scheduleReconnect()
     }
 
+    /// One reconnect attempt scheduled at a time (a failed attempt and a closed connection may both ask).
+    var reconnectPending = false
+
     private func scheduleReconnect() {
+        guard !reconnectPending else { return }
+        reconnectPending = true
         let delay = backoff
         backoff = min(configuration.maximumBackoff, backoff * 2)
         eventLoop.scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) { [self] in
             self.assumeIsolated { client in
+                client.reconnectPending = false
                 guard !client.closed else { return }
                 Task {
                     do {

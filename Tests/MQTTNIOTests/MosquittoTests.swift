@@ -98,10 +98,15 @@ struct MosquittoTests {
         await broker.stop()
         try await Task.sleep(for: .milliseconds(300))
         #expect(await survivor.isConnected == false)
+        // A QoS 1 message published while the broker is away waits and goes out after the reconnect.
+        let waiting = Task { try await survivor.publish("after/restart", payload: [8], qos: .atLeastOnce) }
+        try await Task.sleep(for: .milliseconds(800))
         try await broker.start()
         let deadline = Date().addingTimeInterval(10)
         while await !survivor.isConnected, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(await survivor.isConnected)
+        #expect(try await waiting.value == 0)
+        #expect(await next(messages)?.payload == [8])
         // The broker kept nothing (persistence off): our client subscribed again by itself.
         let publisher = try await MQTTClient.connect(broker.configuration("pub2"))
         defer { Task { await publisher.disconnect() } }

@@ -115,7 +115,7 @@ let package = Package(
         .target(
             name: "LMOSBindings",
             dependencies: [
-                "LMOSCore", "LMOSDescription", "LMOSMessaging", "ServerSentEvents",
+                "LMOSCore", "LMOSDescription", "LMOSMessaging", "ServerSentEvents", "MQTTCore", "MQTTNIO",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "WSClient", package: "swift-websocket"),
@@ -155,7 +155,7 @@ let package = Package(
             name: "LMOSAgent",
             dependencies: [
                 "LMOSCore", "LMOSDescription", "LMOSMessaging", "LMOSBindings", "LMOSDirectoryClient",
-                "LMOSLocalDiscovery", "LMOSIdentity", "KRPC", "LMOSDHT",
+                "LMOSLocalDiscovery", "LMOSIdentity", "KRPC", "LMOSDHT", "MQTTNIO",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -241,7 +241,7 @@ let package = Package(
             name: "LMOSAgentTests",
             dependencies: [
                 "lmos", "LMOSAgent", "LMOSBindings", "LMOSConsumer", "LMOSMessaging", "LMOSDescription", "LMOSCore",
-                "LMOSDirectoryClient", "LMOSTestSupport",
+                "LMOSDirectoryClient", "LMOSTestSupport", "MQTTCore", "MQTTNIO",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Peers"]

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdWebSocket
 import LMOSBindings
+import MQTTNIO
 import LMOSDHT
 import LMOSIdentity
 import LMOSCore
@@ -41,6 +42,9 @@ public struct AgentServer: Sendable {
         /// The agent's signed description is on the DHT under this DID (pointer item target in hex).
         case publishedOnDHT(did: String, pointer: String)
         case dhtFailed(reason: String)
+        /// The agents are exposed through this MQTT broker.
+        case exposedOnMQTT(broker: String)
+        case mqttFailed(reason: String)
     }
 
     public let agents: [Agent]
@@ -100,7 +104,7 @@ public struct AgentServer: Sendable {
                 let webSocketURL = wsOrigin + configuration.webSocketPath
                 let endpoints = BindingEndpoints(
                     httpOrigin: configuration.http ? origin : nil,
-                    webSocketURL: configuration.webSocket ? webSocketURL : nil)
+                    webSocketURL: configuration.webSocket ? webSocketURL : nil, mqttBroker: configuration.mqttBroker)
                 for agent in agents { agent.setEndpoints(endpoints) }
                 let urls = agents.map { "\(origin)/\(PercentEncoding.encodePathSegment($0.id))" }
                 await onReady(Ready(origin: origin, descriptionURLs: urls, webSocketURL: webSocketURL))
@@ -126,6 +130,7 @@ final class Outreach: Service, Sendable {
     let onNotice: @Sendable (AgentServer.Notice) -> Void
     private let state = Mutex<(tasks: [String: Task<Void, Never>], mdns: MulticastDNS?, browse: Task<Void, Never>?)>(([:], nil, nil))
     private let dhtState = Mutex<(task: Task<Void, Never>?, node: DHTNode?)>((nil, nil))
+    private let mqttState = Mutex<MQTTThingExposer?>(nil)
 
     init(server: AgentServer, onNotice: @escaping @Sendable (AgentServer.Notice) -> Void) {
         self.server = server
@@ -136,6 +141,7 @@ final class Outreach: Service, Sendable {
         let configuration = server.configuration
         for directory in configuration.directories { register(in: directory) }
         if let dht = configuration.dht { publish(on: dht) }
+        if let broker = configuration.mqttBroker { await expose(through: broker) }
         guard configuration.advertise || configuration.discoverDirectories else { return }
         let mdns: MulticastDNS
         do {
@@ -247,8 +253,33 @@ final class Outreach: Service, Sendable {
         dhtState.withLock { $0.task = task }
     }
 
+    /// Connects to the broker and exposes the agents there (the broker not answering is reported, not fatal).
+    private func expose(through broker: String) async {
+        guard let (host, port) = AgentServerConfiguration.mqttEndpoint(broker) else {
+            onNotice(.mqttFailed(reason: "\(broker) is not an mqtt://host[:port] URL"))
+            return
+        }
+        let exposer = MQTTThingExposer(
+            host: server.host,
+            configuration: MQTTClientConfiguration(host: host, port: port, clientID: "lmos-agent-" + UUIDv4.random()),
+            logger: server.logger)
+        do {
+            try await exposer.start()
+            mqttState.withLock { $0 = exposer }
+            onNotice(.exposedOnMQTT(broker: broker))
+        } catch {
+            await exposer.stop()
+            onNotice(.mqttFailed(reason: "\(error)"))
+        }
+    }
+
     func run() async throws {
         try? await gracefulShutdown()
+        let exposer = mqttState.withLock { state in
+            defer { state = nil }
+            return state
+        }
+        await exposer?.stop()
         let (dhtTask, dhtNode) = dhtState.withLock { state in
             defer { state = (nil, nil) }
             return (state.task, state.node)

@@ -51,12 +51,15 @@ public struct AgentServerConfiguration: Sendable {
     /// DID (salt `lmos-td`), others under `lmos-td:<agent id>`; capabilities and types announced; re-published
     /// hourly.
     public var dht: DHTPublishing?
+    /// An MQTT broker (`mqtt://host[:port]`) to expose the agents through as well: their descriptions get MQTT
+    /// forms, action requests are answered there, events and property readings are published there.
+    public var mqttBroker: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, http: Bool = true, webSocket: Bool = true,
         webSocketPath: String = "/ws", limits: BindingLimits = .init(), directories: [String] = [],
         discoverDirectories: Bool = false, registrationTTL: Double = 60, advertise: Bool = false, interface: String? = nil,
-        dht: DHTPublishing? = nil
+        dht: DHTPublishing? = nil, mqttBroker: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -71,5 +74,27 @@ public struct AgentServerConfiguration: Sendable {
         self.advertise = advertise
         self.interface = interface
         self.dht = dht
+        self.mqttBroker = mqttBroker
+    }
+
+    /// The host and port of an `mqtt://host[:port]` URL (port 1883 by default); nil for anything else.
+    public static func mqttEndpoint(_ url: String) -> (host: String, port: Int)? {
+        guard url.lowercased().hasPrefix("mqtt://") else { return nil }
+        var rest = url.dropFirst("mqtt://".count)
+        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
+        guard !rest.isEmpty else { return nil }
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { return nil }
+            let host = String(rest[rest.index(after: rest.startIndex)..<close])
+            let after = rest[rest.index(after: close)...]
+            if after.isEmpty { return (host, 1883) }
+            guard after.hasPrefix(":"), let port = Int(after.dropFirst()), (1...65535).contains(port) else { return nil }
+            return (host, port)
+        }
+        let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count <= 2, !parts[0].isEmpty else { return nil }
+        guard parts.count == 2 else { return (String(parts[0]), 1883) }
+        guard let port = Int(parts[1]), (1...65535).contains(port) else { return nil }
+        return (String(parts[0]), port)
     }
 }

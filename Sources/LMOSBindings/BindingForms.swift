@@ -7,8 +7,15 @@ public struct BindingEndpoints: Sendable, Hashable {
     public var httpOrigin: String?
     /// The WebSocket endpoint, such as `ws://127.0.0.1:8080/ws` (nil: no WebSocket forms).
     public var webSocketURL: String?
+    /// The MQTT broker the things are exposed through, such as `mqtt://127.0.0.1:1883` (nil: no MQTT forms).
+    public var mqttBroker: String?
 
-    public init(httpOrigin: String?, webSocketURL: String?) {
+    public init(httpOrigin: String?, webSocketURL: String?, mqttBroker: String? = nil) {
+        self.mqttBroker = mqttBroker.map { broker in
+            var text = broker
+            while text.hasSuffix("/") { text.removeLast() }
+            return text
+        }
         self.httpOrigin = httpOrigin.map { origin in
             var text = origin
             while text.hasSuffix("/") { text.removeLast() }
@@ -32,6 +39,19 @@ extension ThingDescription {
     /// `lmosprotocol`.
     public mutating func setBindingForms(_ endpoints: BindingEndpoints) {
         let thingID = id ?? ""
+        let mqtt = endpoints.mqttBroker
+        if mqtt != nil { declareMQTTVocabulary() }
+        /// A form of the WoT MQTT binding: the broker URL with the topic as its path, and the `mqv` terms.
+        func mqttForm(kind: String, name: String, op: [String], controlPacket: String, retain: Bool) -> Form? {
+            guard let mqtt else { return nil }
+            let topic = MQTTThingExposer.topic(thing: thingID, kind: kind, name: name)
+            var form = Form(href: "\(mqtt)/\(topic)", op: op, contentType: "application/json")
+            form.json["mqv:topic"] = .string(topic)
+            form.json["mqv:controlPacket"] = .string(controlPacket)
+            form.json["mqv:qos"] = "1"
+            form.json["mqv:retain"] = .bool(retain)
+            return form
+        }
         base = endpoints.thingBase(id: thingID)
         let ws = endpoints.webSocketURL
         let http = endpoints.httpOrigin != nil
@@ -55,6 +75,13 @@ extension ThingDescription {
                 let observe = property.observable ? ["observeproperty", "unobserveproperty"] : []
                 forms.append(Form(href: ws, op: read + observe, contentType: "application/json", subprotocol: subprotocol))
             }
+            if property.observable,
+                let form = mqttForm(
+                    kind: "properties", name: property.name, op: ["readproperty", "observeproperty", "unobserveproperty"],
+                    controlPacket: "subscribe", retain: true)
+            {
+                forms.append(form)
+            }
             property.forms = forms
             return property
         }
@@ -73,6 +100,9 @@ extension ThingDescription {
                         href: ws, op: ["invokeaction", "queryaction", "cancelaction"], contentType: "application/json",
                         subprotocol: subprotocol))
             }
+            if let form = mqttForm(kind: "actions", name: action.name, op: ["invokeaction"], controlPacket: "publish", retain: false) {
+                forms.append(form)
+            }
             action.forms = forms
             return action
         }
@@ -90,6 +120,12 @@ extension ThingDescription {
                     Form(
                         href: ws, op: ["subscribeevent", "unsubscribeevent"], contentType: "application/json",
                         subprotocol: subprotocol))
+            }
+            if let form = mqttForm(
+                kind: "events", name: event.name, op: ["subscribeevent", "unsubscribeevent"], controlPacket: "subscribe",
+                retain: false)
+            {
+                forms.append(form)
             }
             event.forms = forms
             return event
@@ -116,5 +152,33 @@ extension ThingDescription {
             }
         }
         forms = thingForms
+    }
+}
+
+extension ThingDescription {
+    /// The namespace of the WoT MQTT binding template's terms (`mqv:topic`, `mqv:controlPacket`, `mqv:qos`,
+    /// `mqv:retain`).
+    public static let mqttVocabulary = "http://www.example.org/mqtt-binding#"
+
+    /// Adds `"mqv": "http://www.example.org/mqtt-binding#"` to the `@context` object (creating one after the TD
+    /// context when there is none).
+    mutating func declareMQTTVocabulary() {
+        var entries: [JSONValue]
+        switch context {
+        case .array(let list)?: entries = list
+        case let single?: entries = [single]
+        case nil: entries = [.string("https://www.w3.org/2022/wot/td/v1.1")]
+        }
+        if let index = entries.firstIndex(where: { if case .object = $0 { return true } else { return false } }),
+            case .object(var prefixes) = entries[index]
+        {
+            prefixes["mqv"] = .string(Self.mqttVocabulary)
+            entries[index] = .object(prefixes)
+        } else {
+            var prefixes = JSONObject()
+            prefixes["mqv"] = .string(Self.mqttVocabulary)
+            entries.append(.object(prefixes))
+        }
+        context = .array(entries)
     }
 }

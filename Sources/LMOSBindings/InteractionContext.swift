@@ -25,12 +25,15 @@ public enum Transport: String, Sendable, Hashable, CaseIterable, CustomStringCon
     case webSocket = "ws"
     /// The WoT HTTP binding, with Server-Sent Events for events and observation.
     case http
+    /// MQTT through a broker (WoT MQTT binding template; LMOS messages as payloads).
+    case mqtt
 
     /// Reads `ws`/`websocket` and `http` (as `--via` takes them).
     public init?(name: String) {
         switch name.lowercased() {
         case "ws", "wss", "websocket": self = .webSocket
         case "http", "https": self = .http
+        case "mqtt", "mqtts": self = .mqtt
         default: return nil
         }
     }

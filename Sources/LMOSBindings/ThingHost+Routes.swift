@@ -30,7 +30,9 @@ extension ThingHost {
             guard offered.contains(Self.webSocketSubprotocol) else { return .upgrade([:]) }
             return .upgrade([.secWebSocketProtocol: Self.webSocketSubprotocol])
         }) { inbound, outbound, context in
-            let session = WebSocketSession(host: self, outbound: outbound, logger: context.logger)
+            let session = MessageSession(host: self, transport: .webSocket, logger: context.logger) { text in
+                try await outbound.write(.text(text))
+            }
             do {
                 for try await message in inbound.messages(maxSize: self.limits.maximumMessageSize) {
                     switch message {

@@ -1,6 +1,7 @@
 import Foundation
 import MQTTCore
 import MQTTNIO
+import LMOSTestSupport
 import Testing
 
 /// Our MQTT client against a real mosquitto broker started by each test.

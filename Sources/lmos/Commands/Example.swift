@@ -59,6 +59,9 @@ struct ExampleAgent: AsyncParsableCommand {
     @Option(help: "The key file that signs the description published on the DHT (lmos identity new).")
     var key: String?
 
+    @Option(help: "An MQTT broker (mqtt://HOST[:PORT]) to expose the agent through too (MQTT forms, topics lmos/{id}/...).")
+    var mqtt: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard ttl >= 1 else { throw ValidationError("--ttl must be at least 1 second") }
@@ -69,6 +72,9 @@ struct ExampleAgent: AsyncParsableCommand {
             throw ValidationError("--public-url must be an http:// or https:// URL")
         }
         guard dht.isEmpty == (key == nil) else { throw ValidationError("--dht and --key go together") }
+        if let mqtt, AgentServerConfiguration.mqttEndpoint(mqtt) == nil {
+            throw ValidationError("--mqtt must be an mqtt://HOST[:PORT] URL (mqtts:// is not supported yet), not '\(mqtt)'")
+        }
         for node in dht where NodeEndpoint(node) == nil { throw ValidationError("'\(node)' is not an IPv4 HOST:PORT") }
         if interface != nil, !advertise, !discoverDirectories {
             throw ValidationError("--interface needs --advertise or --discover-directories")
@@ -96,7 +102,7 @@ struct ExampleAgent: AsyncParsableCommand {
             configuration: AgentServerConfiguration(
                 host: host, port: port, publicURL: publicURL, directories: directory,
                 discoverDirectories: discoverDirectories, registrationTTL: ttl, advertise: advertise,
-                interface: interface, dht: publishing),
+                interface: interface, dht: publishing, mqttBroker: mqtt),
             logger: Logger(label: "lmos.example"))
         do {
             try await server.run(onNotice: { notice in
@@ -109,6 +115,8 @@ struct ExampleAgent: AsyncParsableCommand {
                 case .directoryFound(let url): print("found directory \(url)")
                 case .publishedOnDHT(let did, let pointer): print("published on the DHT as \(did) (pointer \(pointer))")
                 case .dhtFailed(let reason): printError("DHT: \(reason)")
+                case .exposedOnMQTT(let broker): print("exposed through MQTT broker \(broker)")
+                case .mqttFailed(let reason): printError("MQTT: \(reason)")
                 }
                 flushStandardOutput()
             }) { ready in

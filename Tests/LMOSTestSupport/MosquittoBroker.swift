@@ -1,25 +1,22 @@
 import Foundation
-import LMOSTestSupport
-import MQTTCore
-import MQTTNIO
 
 /// A real mosquitto broker (Debian's `mosquitto`) on its own loopback port, for one test.
-final class Mosquitto: @unchecked Sendable {
-    static let mustRun = ProcessInfo.processInfo.environment["LMOS_REQUIRE_INTEROP"] == "1"
+public final class Mosquitto: @unchecked Sendable {
+    public static let mustRun = ProcessInfo.processInfo.environment["LMOS_REQUIRE_INTEROP"] == "1"
     static let executable: URL? = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"]
         .map { URL(fileURLWithPath: $0) }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    static var available: Bool { executable != nil }
+    public static var available: Bool { executable != nil }
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
     let folder: URL
-    let port: Int
+    public let port: Int
     private(set) var process: BackgroundProcess?
 
     /// Starts a broker; with `users`, anonymous clients are refused and these name/password pairs are accepted.
-    init(users: [String: String] = [:]) async throws {
+    public init(users: [String: String] = [:]) async throws {
         folder = try Subprocess.temporaryDirectory(prefix: "lmos-mosquitto")
         port = try Self.freePort()
         var config = "listener \(port) 127.0.0.1\npersistence false\n"
@@ -40,7 +37,7 @@ final class Mosquitto: @unchecked Sendable {
     }
 
     /// Starts (or restarts) the broker on the same port and waits until it accepts connections.
-    func start() async throws {
+    public func start() async throws {
         guard let executable = Self.executable else { throw Failure(description: "mosquitto is not installed") }
         // Without the shim it would inherit this thread's blocked SIGTERM and ignore `stop()`.
         let (command, arguments) = unblockingSignals(executable, ["-c", folder.appendingPathComponent("mosquitto.conf").path])
@@ -56,7 +53,7 @@ final class Mosquitto: @unchecked Sendable {
     }
 
     /// Stops the broker and waits until its port is closed.
-    func stop() async {
+    public func stop() async {
         if await process?.signal(SIGTERM, waitingUpTo: 5) == nil { process?.terminate() }
         process = nil
         let deadline = Date().addingTimeInterval(5)
@@ -68,11 +65,7 @@ final class Mosquitto: @unchecked Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    func configuration(_ clientID: String, version: MQTTProtocolVersion = .v5) -> MQTTClientConfiguration {
-        MQTTClientConfiguration(port: port, version: version, clientID: clientID, connectTimeout: 3)
-    }
-
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
@@ -90,7 +83,7 @@ final class Mosquitto: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func accepts(_ port: Int) -> Bool {
+    public static func accepts(_ port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
@@ -105,19 +98,3 @@ final class Mosquitto: @unchecked Sendable {
     }
 }
 
-/// The next message of a stream, or nil after `seconds`.
-func next(_ stream: AsyncStream<MQTTPublish>, within seconds: Double = 5) async -> MQTTPublish? {
-    await withTaskGroup(of: MQTTPublish?.self) { group in
-        group.addTask {
-            var iterator = stream.makeAsyncIterator()
-            return await iterator.next()
-        }
-        group.addTask {
-            try? await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        let first = await group.next() ?? nil
-        group.cancelAll()
-        return first
-    }
-}

@@ -1,14 +1,16 @@
 import LMOSCore
 import LMOSMessaging
 import Logging
-import WSCore
 
-/// One WebSocket connection of the `lmosprotocol` binding on the server side: reads requests in order, routes them
-/// by `thingID`, answers in the dialect of each request, and forwards action statuses, property changes and events
-/// until the peer unsubscribes or the connection ends.
-actor WebSocketSession {
+/// One conversation in LMOS messages on the server side, whatever carries it: a WebSocket connection of the
+/// `lmosprotocol` binding, or one MQTT request with its response topic. Reads requests in order, routes them by
+/// `thingID`, answers in the dialect of each request, and forwards action statuses, property changes and events
+/// until the peer unsubscribes or the conversation ends.
+actor MessageSession {
     private let host: ThingHost
-    private let outbound: WebSocketOutboundWriter
+    private let transport: Transport
+    /// Writes one message's JSON text to the peer.
+    private let outbound: @Sendable (String) async throws -> Void
     private let logger: Logger
     private var subscriptions: [String: Task<Void, Never>] = [:]
     private var forwarders: [Int: Task<Void, Never>] = [:]
@@ -17,8 +19,9 @@ actor WebSocketSession {
     private var forwarding: Set<String> = []
     private var closed = false
 
-    init(host: ThingHost, outbound: WebSocketOutboundWriter, logger: Logger) {
+    init(host: ThingHost, transport: Transport, logger: Logger, outbound: @escaping @Sendable (String) async throws -> Void) {
         self.host = host
+        self.transport = transport
         self.outbound = outbound
         self.logger = logger
     }
@@ -44,7 +47,7 @@ actor WebSocketSession {
             return
         }
         let context = InteractionContext(
-            thingID: message.thingID, invocationID: message.replyCorrelationID, trace: trace, transport: .webSocket)
+            thingID: message.thingID, invocationID: message.replyCorrelationID, trace: trace, transport: transport)
         do throws(ProblemDetails) {
             try await handle(message, dialect: dialect, entry: entry, context: context)
         } catch {
@@ -156,7 +159,7 @@ actor WebSocketSession {
     }
 
     private func subscribe(
-        key: String, message: Message, _ body: @escaping @Sendable (WebSocketSession) async -> Void
+        key: String, message: Message, _ body: @escaping @Sendable (MessageSession) async -> Void
     ) throws(ProblemDetails) {
         guard !closed else { return }
         if subscriptions[key] == nil, subscriptions.count >= host.limits.maximumSubscriptionsPerConnection {
@@ -200,9 +203,17 @@ actor WebSocketSession {
     func send(_ message: Message, dialect: Dialect) async {
         guard !closed else { return }
         do {
-            try await outbound.write(.text(message.jsonString(dialect: dialect)))
+            try await outbound(message.jsonString(dialect: dialect))
         } catch {
-            logger.debug("could not send on a closing WebSocket", metadata: ["error": "\(error)"])
+            logger.debug("could not send a reply", metadata: ["transport": "\(transport)", "error": "\(error)"])
+        }
+    }
+
+    /// Waits until the action statuses this session forwards have all been sent (a session that lives for one
+    /// request, as over MQTT, is kept until then).
+    func finishForwarding() async {
+        while let task = forwarders.values.first {
+            await task.value
         }
     }
 

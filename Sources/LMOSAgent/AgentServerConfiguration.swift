@@ -78,23 +78,5 @@ public struct AgentServerConfiguration: Sendable {
     }
 
     /// The host and port of an `mqtt://host[:port]` URL (port 1883 by default); nil for anything else.
-    public static func mqttEndpoint(_ url: String) -> (host: String, port: Int)? {
-        guard url.lowercased().hasPrefix("mqtt://") else { return nil }
-        var rest = url.dropFirst("mqtt://".count)
-        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
-        guard !rest.isEmpty else { return nil }
-        if rest.hasPrefix("[") {
-            guard let close = rest.firstIndex(of: "]") else { return nil }
-            let host = String(rest[rest.index(after: rest.startIndex)..<close])
-            let after = rest[rest.index(after: close)...]
-            if after.isEmpty { return (host, 1883) }
-            guard after.hasPrefix(":"), let port = Int(after.dropFirst()), (1...65535).contains(port) else { return nil }
-            return (host, port)
-        }
-        let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count <= 2, !parts[0].isEmpty else { return nil }
-        guard parts.count == 2 else { return (String(parts[0]), 1883) }
-        guard let port = Int(parts[1]), (1...65535).contains(port) else { return nil }
-        return (String(parts[0]), port)
-    }
+    public static func mqttEndpoint(_ url: String) -> (host: String, port: Int)? { MQTTBrokerURL.endpoint(url) }
 }

@@ -104,6 +104,25 @@ struct MQTTBindingTests {
         #expect(problem.status == 400)
     }
 
+    /// An independent MQTT 5 client, Python paho-mqtt (`Peers/mqtt_paho_peer.py`), talks to `lmos example agent
+    /// --mqtt` through mosquitto: retained readings, request-response and request-multiple-responses, events, errors.
+    @Test(.enabled(if: PahoPeer.available || Mosquitto.mustRun))
+    func pahoTalksToTheAgentThroughMosquitto() async throws {
+        let broker = try await Mosquitto()
+        let id = "urn:uuid:" + UUIDv4.random()
+        let agent = try BackgroundProcess(
+            try lmosBinary(), ["example", "agent", "--port", "0", "--id", id, "--mqtt", "mqtt://127.0.0.1:\(broker.port)"])
+        defer { agent.terminate() }
+        _ = try await agent.line(timeout: 20) { $0.hasPrefix("exposed through MQTT broker") }
+        let result = try Subprocess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", PythonPeers.peers.appendingPathComponent("mqtt_paho_peer.py").path, "--broker",
+             "127.0.0.1:\(broker.port)", "--thing-id", id])
+        #expect(result.status == 0, "\(result.stderr)\n\(result.output.suffix(2000))")
+        let last = result.output.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.hasPrefix("ok ") && last.hasSuffix(" checks"), "\(result.output.suffix(500))")
+    }
+
     /// The LMOS message body a publication carries (an error for an undecodable request has an empty thingID,
     /// which `Message.decode` refuses: it is read as JSON then).
     func body(_ publish: MQTTPublish) throws -> Message.Body {
@@ -135,4 +154,12 @@ struct MQTTBindingTests {
             return result
         }
     }
+}
+
+enum PahoPeer {
+    static let available: Bool = {
+        guard let result = try? Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import paho.mqtt.client"])
+        else { return false }
+        return result.status == 0
+    }()
 }

@@ -25,6 +25,7 @@ public final class ConsumedThing: Sendable {
     public let thingID: String
     let http: HTTPBindingClient
     let sockets: WebSocketPool
+    let brokers: MQTTPool
 
     public init(description: ThingDescription, url: String? = nil, httpClient: HTTPClient = HTTPBindingClient.sharedHTTPClient) {
         self.description = description
@@ -32,6 +33,7 @@ public final class ConsumedThing: Sendable {
         thingID = description.id ?? url ?? ""
         http = HTTPBindingClient(httpClient: httpClient)
         sockets = WebSocketPool()
+        brokers = MQTTPool()
     }
 
     /// Fetches the description at `url` (a host URL means its `/.well-known/wot`).
@@ -50,8 +52,11 @@ public final class ConsumedThing: Sendable {
         return ConsumedThing(description: description, url: target, httpClient: httpClient)
     }
 
-    /// Closes the WebSockets this thing opened.
-    public func close() async { await sockets.closeAll() }
+    /// Closes the WebSockets and MQTT connections this thing opened.
+    public func close() async {
+        await sockets.closeAll()
+        await brokers.closeAll()
+    }
 
     // MARK: Actions
 
@@ -75,7 +80,10 @@ public final class ConsumedThing: Sendable {
             case .accepted(let statusURL): return try await poll(statusURL, action: name, trace: trace)
             }
         }
-        let invocation = try await invokeOverWebSocket(name, input: input, href: target.href, trace: trace)
+        let invocation =
+            target.transport == .mqtt
+            ? try await invokeOverMQTT(name, input: input, target: target, trace: trace)
+            : try await invokeOverWebSocket(name, input: input, href: target.href, trace: trace)
         return try await Self.finalOutput(of: invocation.statuses)
     }
 
@@ -86,6 +94,9 @@ public final class ConsumedThing: Sendable {
         let target = try target(action: name, operation: "invokeaction", via: transport)
         if target.transport == .webSocket {
             return try await invokeOverWebSocket(name, input: input, href: target.href, trace: trace)
+        }
+        if target.transport == .mqtt {
+            return try await invokeOverMQTT(name, input: input, target: target, trace: trace)
         }
         let events = try await http.events(target.href, method: .POST, body: input, trace: trace)
         let (statuses, continuation) = AsyncThrowingStream<ActionStatusReport, any Error>.makeStream()
@@ -154,6 +165,69 @@ public final class ConsumedThing: Sendable {
         }
     }
 
+    /// MQTT 5 request-response: the request on the action's topic, the statuses on this consumer's reply topic.
+    private func invokeOverMQTT(_ name: String, input: JSONValue?, target: FormTarget, trace: TraceContext?)
+        async throws(BindingError) -> Invocation
+    {
+        let connection = try await brokers.connection(to: target.href)
+        let topic = target.topic ?? ""
+        let correlationID = UUIDv4.random()
+        let request = Message(
+            thingID: thingID, correlationID: correlationID, trace: trace, body: .invokeAction(action: name, input: input))
+        let replies = try await connection.send(request, topic: topic)
+        let (statuses, continuation) = AsyncThrowingStream<ActionStatusReport, any Error>.makeStream()
+        let task = Task {
+            do {
+                for try await reply in replies {
+                    switch reply.body {
+                    case .actionStatus(let report):
+                        continuation.yield(report)
+                        if report.status.isFinal {
+                            continuation.finish()
+                            await connection.stopListening(to: correlationID)
+                            return
+                        }
+                    case .error(let problem):
+                        continuation.finish(throwing: BindingError(problem: problem))
+                        await connection.stopListening(to: correlationID)
+                        return
+                    default:
+                        continue
+                    }
+                }
+                continuation.finish(throwing: BindingError("the MQTT connection ended before \(name) did"))
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        let thingID = self.thingID
+        return Invocation(statuses: statuses) { reason throws(BindingError) in
+            try await connection.post(
+                Message(
+                    thingID: thingID, correlationID: correlationID, trace: trace,
+                    body: .cancelAction(action: name, reason: reason)),
+                topic: topic)
+        }
+    }
+
+    /// The LMOS messages on a topic, mapped by `pick` (nil: skipped).
+    private func topicValues(
+        _ target: FormTarget, _ pick: @escaping @Sendable (Message.Body) -> JSONValue?
+    ) async throws(BindingError) -> AsyncThrowingStream<JSONValue, any Error> {
+        let connection = try await brokers.connection(to: target.href)
+        let messages = try await connection.messages(on: target.topic ?? "")
+        let (values, continuation) = AsyncThrowingStream<JSONValue, any Error>.makeStream()
+        let task = Task {
+            for await message in messages {
+                if let value = pick(message.body) { continuation.yield(value) }
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return values
+    }
+
     static func finalOutput(of statuses: AsyncThrowingStream<ActionStatusReport, any Error>) async throws(BindingError)
         -> JSONValue?
     {
@@ -198,6 +272,14 @@ public final class ConsumedThing: Sendable {
     {
         let target = try target(property: name, operation: "readproperty", via: transport)
         if target.transport == .http { return try await http.get(target.href, trace: trace) }
+        if target.transport == .mqtt {
+            // The retained reading on the property's topic.
+            let readings = try await topicValues(target) { body in
+                if case .propertyReading(let property, let value, _) = body, property == name { return value }
+                return nil
+            }
+            return try await Self.first(of: readings, within: .seconds(5), what: "a reading of \(name) on its MQTT topic")
+        }
         let reply = try await request(
             href: target.href, .readProperty(name: name), trace: trace)
         guard case .propertyReading(_, let value, _) = reply.body else {
@@ -227,6 +309,12 @@ public final class ConsumedThing: Sendable {
     {
         let target = try target(property: name, operation: "observeproperty", via: transport)
         if target.transport == .http { return try await values(of: http.events(target.href, trace: trace)) }
+        if target.transport == .mqtt {
+            return try await topicValues(target) { body in
+                if case .propertyReading(let property, let value, _) = body, property == name { return value }
+                return nil
+            }
+        }
         return try await subscription(
             href: target.href, start: .observeProperty(name: name), stop: .unobserveProperty(name: name), trace: trace
         ) { body in
@@ -243,6 +331,12 @@ public final class ConsumedThing: Sendable {
     {
         let target = try target(event: name, operation: "subscribeevent", via: transport)
         if target.transport == .http { return try await values(of: http.events(target.href, trace: trace)) }
+        if target.transport == .mqtt {
+            return try await topicValues(target) { body in
+                if case .event(let event, let data, _) = body, event == name { return data ?? .null }
+                return nil
+            }
+        }
         return try await subscription(
             href: target.href, start: .subscribeEvent(event: name), stop: .unsubscribeEvent(event: name), trace: trace
         ) { body in
@@ -327,4 +421,27 @@ private final class StatusURL: Sendable {
     private let value = Mutex<String?>(nil)
     func set(_ url: String) { value.withLock { $0 = url } }
     func get() -> String? { value.withLock { $0 } }
+}
+
+extension ConsumedThing {
+    /// The first value of a stream, or an error after `timeout`.
+    static func first(
+        of values: AsyncThrowingStream<JSONValue, any Error>, within timeout: Duration, what: String
+    ) async throws(BindingError) -> JSONValue {
+        let result = await withTaskGroup(of: JSONValue?.self) { group in
+            group.addTask {
+                var iterator = values.makeAsyncIterator()
+                return try? await iterator.next()
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let result else { throw BindingError("no \(what) within \(timeout)") }
+        return result
+    }
 }

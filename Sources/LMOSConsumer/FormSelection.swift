@@ -4,7 +4,10 @@ import LMOSDescription
 /// A form chosen for one operation: the transport and the absolute URL.
 struct FormTarget: Sendable, Hashable {
     let transport: Transport
+    /// The absolute URL (for MQTT: the broker, `mqtt://host:port`).
     let href: String
+    /// The MQTT topic (`mqv:topic`, else the href's path).
+    var topic: String? = nil
 }
 
 extension ConsumedThing {
@@ -46,6 +49,19 @@ extension ConsumedThing {
             case "http", "https":
                 guard form.subprotocol == nil || form.subprotocol == "sse" else { continue }
                 kind = .http
+            case "mqtt":
+                let afterScheme = absolute.dropFirst("mqtt://".count)
+                let authorityEnd = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
+                let broker = "mqtt://" + afterScheme[..<authorityEnd]
+                let path = afterScheme[authorityEnd...].dropFirst()
+                guard let topic = form.json["mqv:topic"]?.stringValue ?? (path.isEmpty ? nil : String(path)) else {
+                    continue
+                }
+                offered.append(Transport.mqtt.rawValue)
+                if transport == nil || transport == .mqtt {
+                    return FormTarget(transport: .mqtt, href: broker, topic: topic)
+                }
+                continue
             default:
                 offered.append(scheme)
                 continue
@@ -57,7 +73,7 @@ extension ConsumedThing {
             throw BindingError("the \(what) of \(thingID) has no \(transport) form for \(operation)"
                 + (offered.isEmpty ? "" : " (it has: \(offered.joined(separator: ", ")))"))
         }
-        throw BindingError("the \(what) of \(thingID) has no form for \(operation) over HTTP or WebSocket")
+        throw BindingError("the \(what) of \(thingID) has no form for \(operation) over HTTP, WebSocket or MQTT")
     }
 }
 
@@ -96,6 +112,24 @@ enum URLReference {
 }
 
 /// The WebSockets of one consumed thing: one per endpoint URL, opened on first use, reopened after a close.
+/// One MQTT connection per broker, shared by the things of a consumer.
+actor MQTTPool {
+    private var connections: [String: MQTTBindingConnection] = [:]
+
+    func connection(to broker: String) async throws(BindingError) -> MQTTBindingConnection {
+        if let connection = connections[broker] { return connection }
+        let connection = try await MQTTBindingConnection.connect(to: broker)
+        connections[broker] = connection
+        return connection
+    }
+
+    func closeAll() async {
+        let all = connections.values
+        connections = [:]
+        for connection in all { await connection.close() }
+    }
+}
+
 actor WebSocketPool {
     private var connections: [String: WebSocketConnection] = [:]
 

@@ -104,6 +104,50 @@ struct MQTTBindingTests {
         #expect(problem.status == 400)
     }
 
+    /// `ConsumedThing` picks the MQTT forms when asked (`via: .mqtt`): the same API as over HTTP and WebSocket.
+    @Test func theConsumerTalksOverMQTT() async throws {
+        let broker = try await Mosquitto()
+        let id = "urn:uuid:" + UUIDv4.random()
+        let running = try await RunningAgent.start(
+            [.example(id: id, wordDelay: .milliseconds(20))],
+            configuration: AgentServerConfiguration(port: 0, mqttBroker: "mqtt://127.0.0.1:\(broker.port)"))
+        defer { Task { await running.stop() } }
+        let thing = try await running.consumed()
+        defer { Task { await thing.close() } }
+        #expect(try await thing.readProperty("persona", via: .mqtt) == "helpful")
+        let events = try await thing.subscribeEvent("messageReceived", via: .mqtt)
+        let output = try await thing.invokeAction("chat", input: ["messages": [["role": "user", "content": "hello"]]], via: .mqtt)
+        #expect(output?["messages"]?[0]?["content"] == "(helpful) You said: hello")
+        var eventIterator = events.makeAsyncIterator()
+        #expect(try await eventIterator.next()?["content"] == "hello")
+
+        let stream = try await thing.invokeActionStreaming(
+            "chat-stream", input: ["messages": [["role": "user", "content": "one two three four"]]], via: .mqtt)
+        var states: [ActionState] = []
+        for try await status in stream.statuses { states.append(status.status) }
+        #expect(states.filter { $0 == .running }.count >= 2)
+        #expect(states.last == .completed)
+
+        // Cancel over MQTT: the final status is a failed "Cancelled".
+        let long = try await thing.invokeActionStreaming(
+            "chat-stream", input: ["messages": [["role": "user", "content": .string(String(repeating: "word ", count: 200))]]],
+            via: .mqtt)
+        var last: ActionStatusReport?
+        var running2 = 0
+        for try await status in long.statuses {
+            last = status
+            if status.status == .running {
+                running2 += 1
+                if running2 == 2 { try await long.cancel("enough") }
+            }
+        }
+        #expect(last?.status == .failed)
+        #expect(last?.error?.title == "Cancelled")
+
+        // No MQTT form for a write: a clear error.
+        await #expect(throws: BindingError.self) { try await thing.writeProperty("persona", "terse", via: .mqtt) }
+    }
+
     /// An independent MQTT 5 client, Python paho-mqtt (`Peers/mqtt_paho_peer.py`), talks to `lmos example agent
     /// --mqtt` through mosquitto: retained readings, request-response and request-multiple-responses, events, errors.
     @Test(.enabled(if: PahoPeer.available || Mosquitto.mustRun))
@@ -162,4 +206,36 @@ enum PahoPeer {
         else { return false }
         return result.status == 0
     }()
+}
+
+extension MQTTBindingTests {
+    /// `lmos call --via mqtt` and `lmos subscribe --via mqtt` against `lmos example agent --mqtt`.
+    @Test func theCLITalksOverMQTT() async throws {
+        let broker = try await Mosquitto()
+        let (executable, arguments) = unblockingSignals(
+            try lmosBinary(), ["example", "agent", "--port", "0", "--mqtt", "mqtt://127.0.0.1:\(broker.port)"])
+        let agent = try BackgroundProcess(executable, arguments)
+        defer { agent.terminate() }
+        _ = try await agent.line(timeout: 20) { $0.hasPrefix("exposed through MQTT broker") }
+        let description = try await agent.line(timeout: 20) { $0.hasPrefix("description: ") }
+        let url = String(description.dropFirst("description: ".count))
+        let called = try Subprocess.run(
+            try lmosBinary(),
+            ["call", url, "chat", "--input", #"{"messages":[{"role":"user","content":"cli"}]}"#, "--via", "mqtt"])
+        #expect(called.status == 0, "\(called.stderr)")
+        #expect(called.output.contains("(helpful) You said: cli"))
+        let streamed = try Subprocess.run(
+            try lmosBinary(),
+            ["call", url, "chat-stream", "--input", #"{"messages":[{"role":"user","content":"a b c"}]}"#, "--stream", "--via", "mqtt"])
+        #expect(streamed.status == 0, "\(streamed.stderr)")
+        #expect(streamed.output.split(separator: "\n").count >= 3)
+        let read = try Subprocess.run(try lmosBinary(), ["subscribe", url, "persona", "--property", "--via", "mqtt", "--count", "1"])
+        #expect(read.status == 0, "\(read.stderr)")
+        #expect(read.output.contains("helpful"))
+        let refused = try Subprocess.run(try lmosBinary(), ["write", url, "persona", #""terse""#, "--via", "mqtt"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("no mqtt form"))
+        #expect(try Subprocess.run(try lmosBinary(), ["call", url, "chat", "--via", "pigeon"]).status == 64)
+        #expect(await agent.signal(SIGINT) == 0)
+    }
 }

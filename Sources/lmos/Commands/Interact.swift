@@ -10,14 +10,14 @@ struct ThingOptions: ParsableArguments {
     @Argument(help: "The description's URL (a host URL means its /.well-known/wot).")
     var url: String
 
-    @Option(help: "The transport: http or ws (default: the first form the description lists).")
+    @Option(help: "The transport: http, ws or mqtt (default: the first form the description lists).")
     var via: String?
 
     var transport: Transport? {
         get throws {
             guard let via else { return nil }
             guard let transport = Transport(name: via) else {
-                throw ValidationError("--via must be http or ws, not '\(via)'")
+                throw ValidationError("--via must be http, ws or mqtt, not '\(via)'")
             }
             return transport
         }
@@ -57,6 +57,7 @@ struct Call: AsyncParsableCommand {
             Examples:
               lmos call http://127.0.0.1:9000 chat --input '{"messages":[{"role":"user","content":"Hi"}]}'
               lmos call http://127.0.0.1:9000 chat-stream --input @request.json --stream --via ws
+              lmos call http://127.0.0.1:9000 chat --input @request.json --via mqtt   # an agent started with --mqtt
             """)
 
     @OptionGroup var thing: ThingOptions

@@ -74,7 +74,7 @@ struct AgentCLITests {
             (["call", url, "nope"], 1, "has no action nope"),
             (["call", url, "chat", "--input", "{not json"], 64, "--input is not JSON"),
             (["call", url, "chat", "--input", #"{"messages":[]}"#], 1, "no user message"),
-            (["call", url, "chat", "--via", "carrier-pigeon"], 64, "--via must be http or ws"),
+            (["call", url, "chat", "--via", "carrier-pigeon"], 64, "--via must be http, ws or mqtt"),
             (["call", "ftp://example", "chat"], 64, "must start with http"),
             (["call", "http://127.0.0.1:1", "chat"], 1, "cannot read the description"),
             (["read", url, "missing"], 1, "has no property missing"),

@@ -82,5 +82,19 @@ let package = Package(
             ],
             path: "Benchmarks/DHTBench"
         ),
+        // MQTT/mqtt-bench.sh: our MQTT client's publish throughput next to mosquitto_pub's on the same broker, and an
+        // LMOS action round trip through the broker next to the broker's own round trip.
+        .executableTarget(
+            name: "MQTTBench",
+            dependencies: [
+                .product(name: "MQTTNIO", package: "swift-lmos"),
+                .product(name: "MQTTCore", package: "swift-lmos"),
+                .product(name: "LMOSAgent", package: "swift-lmos"),
+                .product(name: "LMOSBindings", package: "swift-lmos"),
+                .product(name: "LMOSConsumer", package: "swift-lmos"),
+                .product(name: "LMOSCore", package: "swift-lmos"),
+            ],
+            path: "Benchmarks/MQTTBench"
+        ),
     ]
 )

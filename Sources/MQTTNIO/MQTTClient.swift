@@ -20,7 +20,8 @@ public actor MQTTClient {
     var closed = false
     var backoff: Double
     var connectWaiter: CheckedContinuation<Void, any Error>?
-    var publishWaiters: [UInt16: CheckedContinuation<UInt8, any Error>] = [:]
+    /// Who waits for each QoS 1 / 2 publication's acknowledgement.
+    var publishWaiters: [UInt16: (Result<UInt8, MQTTClientError>) -> Void] = [:]
     var subscribeWaiters: [UInt16: CheckedContinuation<MQTTSubAck, any Error>] = [:]
     /// Subscriptions to restore when the broker forgot the session.
     var subscriptions: [String: MQTTSubscription] = [:]
@@ -68,6 +69,14 @@ public actor MQTTClient {
     ) async throws(MQTTClientError) -> UInt8 {
         guard !closed else { throw .closed }
         let message = MQTTPublish(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties)
+        // A bad topic is the caller's mistake: refuse it here rather than let the encoder drop the connection.
+        if !(topic.isEmpty && properties.topicAlias != nil) {
+            do {
+                try MQTTTopic.validateName(topic)
+            } catch {
+                throw .protocolError(error)
+            }
+        }
         // QoS 0 needs a connection; QoS 1 and 2 may wait for the next one, if there will be one.
         if session.state != .connected, qos == .atMostOnce || !configuration.reconnect { throw .notConnected }
         let (id, actions): (UInt16?, [MQTTSession.Action])
@@ -82,7 +91,66 @@ public actor MQTTClient {
         }
         do {
             return try await withCheckedThrowingContinuation { continuation in
-                publishWaiters[id] = continuation
+                publishWaiters[id] = { continuation.resume(with: $0) }
+                perform(actions)
+            }
+        } catch let error as MQTTClientError {
+            throw error
+        } catch {
+            throw .connectionLost
+        }
+    }
+
+    /// Publishes several messages in one go (one hop to the connection's event loop, one flush): for bursts.
+    /// Returns each message's reason code, in order (0 for QoS 0), once all QoS 1 and 2 ones are acknowledged.
+    @discardableResult
+    public func publish(batch messages: [MQTTPublish]) async throws(MQTTClientError) -> [UInt8] {
+        guard !closed else { throw .closed }
+        var codes = [UInt8](repeating: 0, count: messages.count)
+        var waiting: [(index: Int, id: UInt16)] = []
+        var actions: [MQTTSession.Action] = []
+        // Everything is checked before anything is handed to the session: a batch goes out whole or not at all.
+        if session.state != .connected, !configuration.reconnect || messages.contains(where: { $0.qos == .atMostOnce }) {
+            throw .notConnected
+        }
+        for message in messages {
+            do {
+                try MQTTTopic.validateName(message.topic)
+            } catch {
+                throw .protocolError(error)
+            }
+        }
+        for (index, message) in messages.enumerated() {
+            do {
+                let (id, more) = try session.publish(message, now: Self.now())
+                actions += more
+                if let id { waiting.append((index, id)) }
+            } catch {
+                throw .protocolError(error)
+            }
+        }
+        guard !waiting.isEmpty else {
+            perform(actions)
+            return codes
+        }
+        do {
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8], any Error>) in
+                var remaining = waiting.count
+                var failed = false
+                for (index, id) in waiting {
+                    publishWaiters[id] = { result in
+                        guard !failed else { return }
+                        switch result {
+                        case .success(let code):
+                            codes[index] = code
+                            remaining -= 1
+                            if remaining == 0 { continuation.resume(returning: codes) }
+                        case .failure(let error):
+                            failed = true
+                            continuation.resume(throwing: error)
+                        }
+                    }
+                }
                 perform(actions)
             }
         } catch let error as MQTTClientError {
@@ -277,7 +345,8 @@ public actor MQTTClient {
                 guard let channel else { continue }
                 do {
                     let bytes = try packet.encoded(version: configuration.version)
-                    channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+                    channel.write(channel.allocator.buffer(bytes: bytes), promise: nil)
+                    scheduleFlush()
                 } catch {
                     channel.close(promise: nil)
                 }
@@ -297,7 +366,7 @@ public actor MQTTClient {
                 }
             case .published(let id, let code):
                 guard let waiter = publishWaiters.removeValue(forKey: id) else { continue }
-                if let code { waiter.resume(returning: code) } else { waiter.resume(throwing: MQTTClientError.connectionLost) }
+                waiter(code.map { .success($0) } ?? .failure(.connectionLost))
             case .subscribed(let ack), .unsubscribed(let ack):
                 subscribeWaiters.removeValue(forKey: ack.packetID)?.resume(returning: ack)
             case .abandoned(let id):
@@ -320,10 +389,24 @@ public actor MQTTClient {
         }
     }
 
+    /// Packets written in one turn of the event loop go out in one flush (one system call for a burst).
+    private var flushScheduled = false
+
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        eventLoop.execute { [self] in
+            self.assumeIsolated { client in
+                client.flushScheduled = false
+                client.channel?.flush()
+            }
+        }
+    }
+
     private func failWaiters(_ error: MQTTClientError) {
         connectWaiter?.resume(throwing: error)
         connectWaiter = nil
-        for (_, waiter) in publishWaiters { waiter.resume(throwing: error) }
+        for (_, waiter) in publishWaiters { waiter(.failure(error)) }
         publishWaiters = [:]
         for (_, waiter) in subscribeWaiters { waiter.resume(throwing: error) }
         subscribeWaiters = [:]

@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        // TLS for the MQTT client (already built for the WebSocket client, which depends on it).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Lossless JSON value, JSON and CBOR codecs, JCS, JSON Merge Patch. No dependencies.
@@ -136,6 +138,7 @@ let package = Package(
                 "MQTTCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // Decentralized discovery on the Mainline DHT: routing table, BEP 44 item store, lookups (pure), a node on

@@ -256,12 +256,14 @@ final class Outreach: Service, Sendable {
     /// Connects to the broker and exposes the agents there (the broker not answering is reported, not fatal).
     private func expose(through broker: String) async {
         guard let (host, port) = AgentServerConfiguration.mqttEndpoint(broker) else {
-            onNotice(.mqttFailed(reason: "\(broker) is not an mqtt://host[:port] URL"))
+            onNotice(.mqttFailed(reason: "\(broker) is not an mqtt:// or mqtts:// URL with a host"))
             return
         }
         let exposer = MQTTThingExposer(
             host: server.host,
-            configuration: MQTTClientConfiguration(host: host, port: port, clientID: "lmos-agent-" + UUIDv4.random()),
+            configuration: MQTTClientConfiguration(
+                host: host, port: port, clientID: "lmos-agent-" + UUIDv4.random(),
+                tls: MQTTBrokerURL.isSecure(broker) ? MQTTTLS(caFile: server.configuration.mqttCAFile) : nil),
             logger: server.logger)
         do {
             try await exposer.start()

@@ -54,12 +54,14 @@ public struct AgentServerConfiguration: Sendable {
     /// An MQTT broker (`mqtt://host[:port]`) to expose the agents through as well: their descriptions get MQTT
     /// forms, action requests are answered there, events and property readings are published there.
     public var mqttBroker: String?
+    /// For an `mqtts://` broker: the CA file its certificate is verified against (default: the system's roots).
+    public var mqttCAFile: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, http: Bool = true, webSocket: Bool = true,
         webSocketPath: String = "/ws", limits: BindingLimits = .init(), directories: [String] = [],
         discoverDirectories: Bool = false, registrationTTL: Double = 60, advertise: Bool = false, interface: String? = nil,
-        dht: DHTPublishing? = nil, mqttBroker: String? = nil
+        dht: DHTPublishing? = nil, mqttBroker: String? = nil, mqttCAFile: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -75,6 +77,7 @@ public struct AgentServerConfiguration: Sendable {
         self.interface = interface
         self.dht = dht
         self.mqttBroker = mqttBroker
+        self.mqttCAFile = mqttCAFile
     }
 
     /// The host and port of an `mqtt://host[:port]` URL (port 1883 by default); nil for anything else.

@@ -6,27 +6,31 @@ import Synchronization
 
 /// An `mqtt://host[:port]` broker URL.
 public enum MQTTBrokerURL {
-    /// The host and port (1883 by default) of an `mqtt://` URL; nil for anything else (`mqtts://` too: TLS is not
-    /// supported yet).
+    /// The host and port of an `mqtt://` (port 1883 by default) or `mqtts://` (8883) URL; nil for anything else.
     public static func endpoint(_ url: String) -> (host: String, port: Int)? {
-        guard url.lowercased().hasPrefix("mqtt://") else { return nil }
-        var rest = url.dropFirst("mqtt://".count)
+        let secure = isSecure(url)
+        guard secure || url.lowercased().hasPrefix("mqtt://") else { return nil }
+        let defaultPort = secure ? 8883 : 1883
+        var rest = url.dropFirst(secure ? "mqtts://".count : "mqtt://".count)
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
         guard !rest.isEmpty else { return nil }
         if rest.hasPrefix("[") {
             guard let close = rest.firstIndex(of: "]") else { return nil }
             let host = String(rest[rest.index(after: rest.startIndex)..<close])
             let after = rest[rest.index(after: close)...]
-            if after.isEmpty { return (host, 1883) }
+            if after.isEmpty { return (host, defaultPort) }
             guard after.hasPrefix(":"), let port = Int(after.dropFirst()), (1...65535).contains(port) else { return nil }
             return (host, port)
         }
         let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count <= 2, !parts[0].isEmpty else { return nil }
-        guard parts.count == 2 else { return (String(parts[0]), 1883) }
+        guard parts.count == 2 else { return (String(parts[0]), defaultPort) }
         guard let port = Int(parts[1]), (1...65535).contains(port) else { return nil }
         return (String(parts[0]), port)
     }
+
+    /// Whether the URL asks for TLS (`mqtts://`).
+    public static func isSecure(_ url: String) -> Bool { url.lowercased().hasPrefix("mqtts://") }
 }
 
 /// The consumer side of the MQTT binding: one MQTT 5 client per broker, with a reply topic of its own. Requests
@@ -45,15 +49,18 @@ public actor MQTTBindingConnection {
         self.replyTopic = replyTopic
     }
 
-    /// Connects to the broker at `url` and subscribes to a reply topic of its own.
-    public static func connect(to url: String) async throws(BindingError) -> MQTTBindingConnection {
+    /// Connects to the broker at `url` (`mqtts://`: TLS, verified against `caFile` or the system's roots) and
+    /// subscribes to a reply topic of its own.
+    public static func connect(to url: String, caFile: String? = nil) async throws(BindingError) -> MQTTBindingConnection {
         guard let (host, port) = MQTTBrokerURL.endpoint(url) else {
-            throw BindingError("\(url) is not an mqtt://host[:port] URL")
+            throw BindingError("\(url) is not an mqtt:// or mqtts:// URL with a host")
         }
         let clientID = "lmos-consumer-" + UUIDv4.random()
         let client: MQTTClient
         do {
-            client = try await MQTTClient.connect(MQTTClientConfiguration(host: host, port: port, clientID: clientID))
+            client = try await MQTTClient.connect(
+                MQTTClientConfiguration(
+                    host: host, port: port, clientID: clientID, tls: MQTTBrokerURL.isSecure(url) ? MQTTTLS(caFile: caFile) : nil))
         } catch {
             throw BindingError("\(url): \(error)")
         }

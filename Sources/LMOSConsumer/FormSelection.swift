@@ -49,10 +49,10 @@ extension ConsumedThing {
             case "http", "https":
                 guard form.subprotocol == nil || form.subprotocol == "sse" else { continue }
                 kind = .http
-            case "mqtt":
-                let afterScheme = absolute.dropFirst("mqtt://".count)
+            case "mqtt", "mqtts":
+                let afterScheme = absolute.dropFirst(scheme.count + 3)
                 let authorityEnd = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
-                let broker = "mqtt://" + afterScheme[..<authorityEnd]
+                let broker = scheme + "://" + afterScheme[..<authorityEnd]
                 let path = afterScheme[authorityEnd...].dropFirst()
                 guard let topic = form.json["mqv:topic"]?.stringValue ?? (path.isEmpty ? nil : String(path)) else {
                     continue

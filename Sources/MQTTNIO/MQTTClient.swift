@@ -1,6 +1,7 @@
 import MQTTCore
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// An MQTT 3.1.1 / 5.0 client on SwiftNIO: connects, publishes with QoS 0, 1 and 2, subscribes with wildcards,
 /// keeps the connection alive, and reconnects with back-off after a drop (re-subscribing when the broker did not
@@ -238,12 +239,41 @@ public actor MQTTClient {
 
     // MARK: Connection
 
+    /// The TLS context, made once (reading the CA and certificate files) and reused by reconnects.
+    var sslContext: NIOSSLContext?
+
+    func tlsContext(_ tls: MQTTTLS) throws -> NIOSSLContext {
+        if let sslContext { return sslContext }
+        var settings = TLSConfiguration.makeClientConfiguration()
+        if let caFile = tls.caFile { settings.trustRoots = .file(caFile) }
+        if let certificateFile = tls.certificateFile, let keyFile = tls.privateKeyFile {
+            settings.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) }
+            settings.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
+        }
+        let context = try NIOSSLContext(configuration: settings)
+        sslContext = context
+        return context
+    }
+
     func openConnection() async throws {
+        let tlsContext: NIOSSLContext?
+        do {
+            tlsContext = try configuration.tls.map { tls in try self.tlsContext(tls) }
+        } catch {
+            throw MQTTClientError.connectionFailed("TLS settings: \(error)")
+        }
+        let serverName: String? = configuration.tls.flatMap { tls in
+            tls.serverName ?? (Self.isIPAddress(configuration.host) ? nil : configuration.host)
+        }
         let channel = try await ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout * 1e9)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
+                    }
                     try channel.pipeline.syncOperations.addHandler(MQTTChannelHandler(client: self))
                 }
             }
@@ -413,6 +443,10 @@ public actor MQTTClient {
     }
 
     static func now() -> Double { Double(NIODeadline.now().uptimeNanoseconds) / 1e9 }
+
+    static func isIPAddress(_ host: String) -> Bool {
+        (try? SocketAddress(ipAddress: host, port: 0)) != nil
+    }
 }
 
 /// Bytes in, close events: handed to the client, whose actor runs on this channel's event loop.

@@ -1,5 +1,24 @@
 import MQTTCore
 
+/// TLS for the connection to the broker (`mqtts://`): the server's certificate is verified against the system's
+/// trust roots or `caFile`, for the host name connected to (or `serverName`); a client certificate is optional.
+public struct MQTTTLS: Sendable, Hashable {
+    /// PEM file of the certificate authorities to trust instead of the system's.
+    public var caFile: String?
+    /// PEM files of a client certificate and its key, for brokers that ask for one.
+    public var certificateFile: String?
+    public var privateKeyFile: String?
+    /// The name to verify and send as SNI (default: the host connected to; none for an IP address).
+    public var serverName: String?
+
+    public init(caFile: String? = nil, certificateFile: String? = nil, privateKeyFile: String? = nil, serverName: String? = nil) {
+        self.caFile = caFile
+        self.certificateFile = certificateFile
+        self.privateKeyFile = privateKeyFile
+        self.serverName = serverName
+    }
+}
+
 /// How an ``MQTTClient`` connects and behaves when the connection drops.
 public struct MQTTClientConfiguration: Sendable {
     public var host: String
@@ -22,12 +41,15 @@ public struct MQTTClientConfiguration: Sendable {
     public var maximumBackoff: Double
     /// The largest packet accepted from the server.
     public var maximumPacketSize: Int
+    /// TLS (nil: plain TCP).
+    public var tls: MQTTTLS?
 
     public init(
         host: String = "127.0.0.1", port: Int = 1883, version: MQTTProtocolVersion = .v5, clientID: String,
         cleanStart: Bool = true, sessionExpiry: UInt32 = 0, keepAlive: UInt16 = 30, username: String? = nil,
         password: [UInt8]? = nil, will: MQTTConnect.Will? = nil, connectTimeout: Double = 5, reconnect: Bool = true,
-        minimumBackoff: Double = 0.25, maximumBackoff: Double = 30, maximumPacketSize: Int = 1 << 20
+        minimumBackoff: Double = 0.25, maximumBackoff: Double = 30, maximumPacketSize: Int = 1 << 20,
+        tls: MQTTTLS? = nil
     ) {
         self.host = host
         self.port = port
@@ -44,6 +66,7 @@ public struct MQTTClientConfiguration: Sendable {
         self.minimumBackoff = minimumBackoff
         self.maximumBackoff = maximumBackoff
         self.maximumPacketSize = maximumPacketSize
+        self.tls = tls
     }
 
     var connect: MQTTConnect {

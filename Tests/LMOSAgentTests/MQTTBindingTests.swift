@@ -104,6 +104,32 @@ struct MQTTBindingTests {
         #expect(problem.status == 400)
     }
 
+    /// The agent through a broker that speaks TLS only (`mqtts://`, verified against the test's CA).
+    @Test func overTLS() async throws {
+        let broker = try await Mosquitto(tls: true)
+        let id = "urn:uuid:" + UUIDv4.random()
+        let running = try await RunningAgent.start(
+            [.example(id: id, wordDelay: .milliseconds(1))],
+            configuration: AgentServerConfiguration(
+                port: 0, mqttBroker: "mqtts://127.0.0.1:\(broker.port)", mqttCAFile: broker.caFile))
+        defer { Task { await running.stop() } }
+        let description = try await running.consumed().description
+        #expect(description.action("chat")?.forms.contains { $0.href?.hasPrefix("mqtts://") == true } == true)
+        var configuration = MQTTClientConfiguration(port: broker.port, clientID: "tls-tester", connectTimeout: 3)
+        configuration.tls = MQTTTLS(caFile: broker.caFile)
+        let client = try await MQTTClient.connect(configuration)
+        defer { Task { await client.disconnect() } }
+        let replies = await client.messages(matching: "replies/tls")
+        try await client.subscribe([MQTTSubscription(filter: "replies/tls", qos: .atLeastOnce)])
+        try await invoke("chat", thing: id, client: client, replies: "replies/tls", correlation: [7])
+        let reply = try #require(await first(replies))
+        guard case .actionStatus(let report) = try body(reply) else {
+            Issue.record("not an action status")
+            return
+        }
+        #expect(report.status == .completed)
+    }
+
     /// `ConsumedThing` picks the MQTT forms when asked (`via: .mqtt`): the same API as over HTTP and WebSocket.
     @Test func theConsumerTalksOverMQTT() async throws {
         let broker = try await Mosquitto()

@@ -15,11 +15,21 @@ public final class Mosquitto: @unchecked Sendable {
     public let port: Int
     private(set) var process: BackgroundProcess?
 
-    /// Starts a broker; with `users`, anonymous clients are refused and these name/password pairs are accepted.
-    public init(users: [String: String] = [:]) async throws {
+    /// With `tls`: the CA that signed the broker's certificate (for 127.0.0.1), PEM.
+    public private(set) var caFile: String?
+
+    /// Starts a broker; with `users`, anonymous clients are refused and these name/password pairs are accepted;
+    /// with `tls`, the listener speaks TLS only, with a certificate for 127.0.0.1 from a CA made for the test
+    /// (`caFile`).
+    public init(users: [String: String] = [:], tls: Bool = false) async throws {
         folder = try Subprocess.temporaryDirectory(prefix: "lmos-mosquitto")
         port = try Self.freePort()
-        var config = "listener \(port) 127.0.0.1\npersistence false\n"
+        var config = "listener \(port) 127.0.0.1\npersistence false\nset_tcp_nodelay true\n"
+        if tls {
+            let files = try Self.makeCertificates(in: folder)
+            caFile = files.ca
+            config += "cafile \(files.ca)\ncertfile \(files.certificate)\nkeyfile \(files.key)\n"
+        }
         if users.isEmpty {
             config += "allow_anonymous true\n"
         } else {
@@ -63,6 +73,28 @@ public final class Mosquitto: @unchecked Sendable {
     deinit {
         process?.terminate()
         try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// A CA and a server certificate for IP 127.0.0.1 signed by it, made with the `openssl` command.
+    public static func makeCertificates(in folder: URL, name: String = "") throws -> (ca: String, certificate: String, key: String) {
+        func path(_ file: String) -> String { folder.appendingPathComponent(name + file).path }
+        let openssl = URL(fileURLWithPath: "/usr/bin/openssl")
+        try Data("subjectAltName=IP:127.0.0.1\n".utf8).write(to: URL(fileURLWithPath: path("san.cnf")))
+        let steps: [[String]] = [
+            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", path("ca.key"),
+             "-out", path("ca.pem"), "-days", "2", "-subj", "/CN=lmos test CA \(name)"],
+            ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", path("server.key"),
+             "-out", path("server.csr"), "-subj", "/CN=127.0.0.1"],
+            ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"), "-CAcreateserial",
+             "-out", path("server.pem"), "-days", "2", "-extfile", path("san.cnf")],
+        ]
+        for step in steps {
+            let result = try Subprocess.run(openssl, step)
+            guard result.status == 0 else { throw Failure(description: "openssl \(step[0]): \(result.stderr)") }
+        }
+        // mosquitto started as root reads its files as the user it drops to: test keys may be world-readable.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path("server.key"))
+        return (path("ca.pem"), path("server.pem"), path("server.key"))
     }
 
     public static func freePort() throws -> Int {

@@ -146,6 +146,35 @@ struct MosquittoTests {
         }
     }
 
+    @Test func tlsWithPasswordAndTheRightCAOnly() async throws {
+        let broker = try await Mosquitto(users: ["agent": "s3cret"], tls: true)
+        var configuration = broker.configuration("tls")
+        configuration.username = "agent"
+        configuration.password = Array("s3cret".utf8)
+        configuration.tls = MQTTTLS(caFile: broker.caFile)
+        let client = try await MQTTClient.connect(configuration)
+        let messages = await client.messages(matching: "secure/#")
+        try await client.subscribe([MQTTSubscription(filter: "secure/#", qos: .atLeastOnce)])
+        try await client.publish("secure/x", payload: [42], qos: .atLeastOnce)
+        #expect(await next(messages)?.payload == [42])
+        await client.disconnect()
+
+        // Another CA: the broker's certificate does not verify.
+        let other = try Subprocess.temporaryDirectory(prefix: "lmos-other-ca")
+        defer { try? FileManager.default.removeItem(at: other) }
+        let stranger = try Mosquitto.makeCertificates(in: other, name: "other")
+        var wrongCA = configuration
+        wrongCA.tls = MQTTTLS(caFile: stranger.ca)
+        wrongCA.reconnect = false
+        await #expect(throws: MQTTClientError.self) { _ = try await MQTTClient.connect(wrongCA) }
+        // Plain MQTT to a TLS listener: no CONNACK.
+        var plain = configuration
+        plain.tls = nil
+        plain.reconnect = false
+        plain.connectTimeout = 1
+        await #expect(throws: MQTTClientError.self) { _ = try await MQTTClient.connect(plain) }
+    }
+
     @Test func anUnreachableBrokerIsAnErrorNotARetryLoop() async throws {
         let port = try Mosquitto.freePort()
         do {

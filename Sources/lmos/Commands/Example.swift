@@ -59,8 +59,11 @@ struct ExampleAgent: AsyncParsableCommand {
     @Option(help: "The key file that signs the description published on the DHT (lmos identity new).")
     var key: String?
 
-    @Option(help: "An MQTT broker (mqtt://HOST[:PORT]) to expose the agent through too (MQTT forms, topics lmos/{id}/...).")
+    @Option(help: "An MQTT broker (mqtt://HOST[:PORT] or mqtts://) to expose the agent through too (MQTT forms, topics lmos/{id}/...).")
     var mqtt: String?
+
+    @Option(name: .customLong("mqtt-ca-file"), help: "For an mqtts:// broker: the CA (PEM) to verify it with instead of the system's.")
+    var mqttCAFile: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
@@ -73,7 +76,7 @@ struct ExampleAgent: AsyncParsableCommand {
         }
         guard dht.isEmpty == (key == nil) else { throw ValidationError("--dht and --key go together") }
         if let mqtt, AgentServerConfiguration.mqttEndpoint(mqtt) == nil {
-            throw ValidationError("--mqtt must be an mqtt://HOST[:PORT] URL (mqtts:// is not supported yet), not '\(mqtt)'")
+            throw ValidationError("--mqtt must be an mqtt://HOST[:PORT] or mqtts://HOST[:PORT] URL, not '\(mqtt)'")
         }
         for node in dht where NodeEndpoint(node) == nil { throw ValidationError("'\(node)' is not an IPv4 HOST:PORT") }
         if interface != nil, !advertise, !discoverDirectories {
@@ -102,7 +105,7 @@ struct ExampleAgent: AsyncParsableCommand {
             configuration: AgentServerConfiguration(
                 host: host, port: port, publicURL: publicURL, directories: directory,
                 discoverDirectories: discoverDirectories, registrationTTL: ttl, advertise: advertise,
-                interface: interface, dht: publishing, mqttBroker: mqtt),
+                interface: interface, dht: publishing, mqttBroker: mqtt, mqttCAFile: mqttCAFile),
             logger: Logger(label: "lmos.example"))
         do {
             try await server.run(onNotice: { notice in

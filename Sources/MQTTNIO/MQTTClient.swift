@@ -27,6 +27,9 @@ public actor MQTTClient {
     /// Subscriptions to restore when the broker forgot the session.
     var subscriptions: [String: MQTTSubscription] = [:]
     var streams: [Int: (filter: String, continuation: AsyncStream<MQTTPublish>.Continuation)] = [:]
+    /// Delivered messages no stream matched yet, oldest first (at most `maximumUnclaimed`).
+    var unclaimed: [MQTTPublish] = []
+    static let maximumUnclaimed = 1000
     var nextStream = 0
 
     init(configuration: MQTTClientConfiguration, group: any EventLoopGroup) {
@@ -203,12 +206,18 @@ public actor MQTTClient {
         }
     }
 
-    /// The messages whose topic matches `filter` (subscribe separately), from now on, until the client closes.
+    /// The messages whose topic matches `filter` (subscribe separately), until the client closes; messages that
+    /// arrived before any stream matched them (up to 1000) come first.
     public func messages(matching filter: String) -> AsyncStream<MQTTPublish> {
         let (stream, continuation) = AsyncStream.makeStream(of: MQTTPublish.self, bufferingPolicy: .bufferingNewest(10_000))
         let key = nextStream
         nextStream += 1
         streams[key] = (filter, continuation)
+        let matching = unclaimed.filter { MQTTTopic.matches(filter: filter, topic: $0.topic) }
+        if !matching.isEmpty {
+            unclaimed.removeAll { MQTTTopic.matches(filter: filter, topic: $0.topic) }
+            for message in matching { continuation.yield(message) }
+        }
         continuation.onTermination = { [weak self] _ in
             guard let self else { return }
             Task { await self.removeStream(key) }
@@ -231,6 +240,8 @@ public actor MQTTClient {
         ticker = nil
         let channel = self.channel
         self.channel = nil
+        // What was written (DISCONNECT) goes out before the socket closes: closing drops unflushed writes.
+        channel?.flush()
         try? await channel?.close()
         failWaiters(.closed)
         for (_, stream) in streams { stream.continuation.finish() }
@@ -381,8 +392,16 @@ public actor MQTTClient {
                     channel.close(promise: nil)
                 }
             case .deliver(let message):
+                var claimed = false
                 for (_, stream) in streams where MQTTTopic.matches(filter: stream.filter, topic: message.topic) {
                     stream.continuation.yield(message)
+                    claimed = true
+                }
+                // Messages that arrive before anyone asks for them (a persistent session's backlog comes right
+                // after CONNACK) wait for the first matching stream.
+                if !claimed {
+                    if unclaimed.count >= Self.maximumUnclaimed { unclaimed.removeFirst() }
+                    unclaimed.append(message)
                 }
             case .connected(let ack):
                 backoff = configuration.minimumBackoff
@@ -406,6 +425,7 @@ public actor MQTTClient {
                     self.connectWaiter = nil
                     connectWaiter.resume(throwing: MQTTClientError.connectionFailed(reason))
                 }
+                channel?.flush()
                 channel?.close(promise: nil)
             case .rejected(let ack):
                 if let connectWaiter {

@@ -119,6 +119,61 @@ struct MosquittoTests {
         #expect(received?.payload == [7])
     }
 
+    @Test(arguments: [MQTTProtocolVersion.v3_1_1, .v5])
+    func aPersistentSessionGetsWhatWasPublishedWhileAway(version: MQTTProtocolVersion) async throws {
+        let broker = try await Mosquitto()
+        var configuration = broker.configuration("persistent", version: version)
+        configuration.cleanStart = false
+        configuration.sessionExpiry = 300
+        let first = try await MQTTClient.connect(configuration)
+        try await first.subscribe([MQTTSubscription(filter: "offline/#", qos: .atLeastOnce)])
+        await first.disconnect()
+        let publisher = try await MQTTClient.connect(broker.configuration("pub", version: version))
+        defer { Task { await publisher.disconnect() } }
+        try await publisher.publish("offline/1", payload: [1], qos: .atLeastOnce)
+        try await publisher.publish("offline/2", payload: [2], qos: .atLeastOnce)
+        // Back with the same client id and no clean start: the broker kept the subscription and the messages.
+        let again = try await MQTTClient.connect(configuration)
+        defer { Task { await again.disconnect() } }
+        let messages = await again.messages(matching: "offline/#")
+        #expect(await next(messages)?.payload == [1])
+        #expect(await next(messages)?.payload == [2])
+        // A clean start forgets it all.
+        await again.disconnect()
+        var clean = configuration
+        clean.cleanStart = true
+        let fresh = try await MQTTClient.connect(clean)
+        defer { Task { await fresh.disconnect() } }
+        try await publisher.publish("offline/3", payload: [3], qos: .atLeastOnce)
+        #expect(await next(await fresh.messages(matching: "offline/#"), within: 0.5) == nil)
+    }
+
+    @Test func theWillIsPublishedWhenAClientVanishes() async throws {
+        let broker = try await Mosquitto()
+        let watcher = try await MQTTClient.connect(broker.configuration("watcher"))
+        defer { Task { await watcher.disconnect() } }
+        let wills = await watcher.messages(matching: "wills/#")
+        try await watcher.subscribe([MQTTSubscription(filter: "wills/#", qos: .atLeastOnce)])
+        var configuration = broker.configuration("mortal", version: .v3_1_1)
+        configuration.will = MQTTConnect.Will(topic: "wills/mortal", payload: Array("gone".utf8), qos: .atLeastOnce)
+        configuration.reconnect = false
+        let mortal = try await MQTTClient.connect(configuration)
+        // Another connection with the same client id takes the session over: the broker drops the first one
+        // without a DISCONNECT from it, so its will goes out.
+        var usurper = configuration
+        usurper.will = nil
+        let successor = try await MQTTClient.connect(usurper)
+        defer { Task { await successor.disconnect(); await mortal.disconnect() } }
+        #expect(await next(wills)?.payload == Array("gone".utf8))
+        // A client that says goodbye (DISCONNECT) leaves no will.
+        await successor.disconnect()
+        var polite = broker.configuration("polite")
+        polite.will = MQTTConnect.Will(topic: "wills/polite", payload: [1])
+        let leaving = try await MQTTClient.connect(polite)
+        await leaving.disconnect()
+        #expect(await next(wills, within: 0.5) == nil)
+    }
+
     @Test func passwordAuthentication() async throws {
         let broker = try await Mosquitto(users: ["agent": "s3cret"])
         var good = broker.configuration("good")

@@ -130,32 +130,9 @@ public final class ConsumedThing: Sendable {
         let request = Message(
             thingID: thingID, correlationID: correlationID, trace: trace, body: .invokeAction(action: name, input: input))
         let replies = try await connection.send(request)
-        let (statuses, continuation) = AsyncThrowingStream<ActionStatusReport, any Error>.makeStream()
-        let task = Task {
-            do {
-                for try await reply in replies {
-                    switch reply.body {
-                    case .actionStatus(let report):
-                        continuation.yield(report)
-                        if report.status.isFinal {
-                            continuation.finish()
-                            await connection.stopListening(to: correlationID)
-                            return
-                        }
-                    case .error(let problem):
-                        continuation.finish(throwing: BindingError(problem: problem))
-                        await connection.stopListening(to: correlationID)
-                        return
-                    default:
-                        continue
-                    }
-                }
-                continuation.finish(throwing: BindingError("the WebSocket closed before \(name) ended"))
-            } catch {
-                continuation.finish(throwing: error)
-            }
+        let statuses = Self.statuses(of: replies, action: name, closed: "the WebSocket closed") {
+            await connection.stopListening(to: correlationID)
         }
-        continuation.onTermination = { _ in task.cancel() }
         let thingID = self.thingID
         return Invocation(statuses: statuses) { reason throws(BindingError) in
             try await connection.post(
@@ -175,6 +152,25 @@ public final class ConsumedThing: Sendable {
         let request = Message(
             thingID: thingID, correlationID: correlationID, trace: trace, body: .invokeAction(action: name, input: input))
         let replies = try await connection.send(request, topic: topic)
+        let statuses = Self.statuses(of: replies, action: name, closed: "the MQTT connection ended") {
+            await connection.stopListening(to: correlationID)
+        }
+        let thingID = self.thingID
+        return Invocation(statuses: statuses) { reason throws(BindingError) in
+            try await connection.post(
+                Message(
+                    thingID: thingID, correlationID: correlationID, trace: trace,
+                    body: .cancelAction(action: name, reason: reason)),
+                topic: topic)
+        }
+    }
+
+    /// The action statuses among an invocation's replies, ending with the final one (or the thing's problem);
+    /// `done` runs when no more replies are wanted.
+    static func statuses(
+        of replies: AsyncThrowingStream<Message, any Error>, action name: String, closed: String,
+        done: @escaping @Sendable () async -> Void
+    ) -> AsyncThrowingStream<ActionStatusReport, any Error> {
         let (statuses, continuation) = AsyncThrowingStream<ActionStatusReport, any Error>.makeStream()
         let task = Task {
             do {
@@ -184,31 +180,24 @@ public final class ConsumedThing: Sendable {
                         continuation.yield(report)
                         if report.status.isFinal {
                             continuation.finish()
-                            await connection.stopListening(to: correlationID)
+                            await done()
                             return
                         }
                     case .error(let problem):
                         continuation.finish(throwing: BindingError(problem: problem))
-                        await connection.stopListening(to: correlationID)
+                        await done()
                         return
                     default:
                         continue
                     }
                 }
-                continuation.finish(throwing: BindingError("the MQTT connection ended before \(name) did"))
+                continuation.finish(throwing: BindingError("\(closed) before \(name) ended"))
             } catch {
                 continuation.finish(throwing: error)
             }
         }
         continuation.onTermination = { _ in task.cancel() }
-        let thingID = self.thingID
-        return Invocation(statuses: statuses) { reason throws(BindingError) in
-            try await connection.post(
-                Message(
-                    thingID: thingID, correlationID: correlationID, trace: trace,
-                    body: .cancelAction(action: name, reason: reason)),
-                topic: topic)
-        }
+        return statuses
     }
 
     /// The LMOS messages on a topic, mapped by `pick` (nil: skipped).

@@ -18,17 +18,16 @@ from __future__ import annotations
 import argparse
 import codecs
 import json
-import os
 import re
 import signal
 import sys
-import threading
 import time
 import uuid
 from typing import Any, Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from peerkit import CheckFailed, Checks, require, run, skipped
 
 TIMEOUT = 5.0  # connect and read timeout of every request; the longest wait for any one event
 WATCHDOG_SECONDS = 120
@@ -48,15 +47,7 @@ TRACEPARENT_FORMAT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-(
 # ---------------------------------------------------------------------------------------------------------------
 # Failures
 
-class CheckFailed(Exception):
-    def __init__(self, what: str, sent: Any = None, received: Any = None, expected: str | None = None):
-        super().__init__(what)
-        self.what, self.sent, self.received, self.expected = what, sent, received, expected
-
-
-def require(condition: bool, what: str, sent: Any = None, received: Any = None, expected: str | None = None):
-    if not condition:
-        raise CheckFailed(what, sent, received, expected)
+# CheckFailed, show and require come from peerkit.py, shared by the peers of this folder.
 
 
 def describe_request(method: str, url: str, headers: dict | None = None, body: Any = None) -> str:
@@ -290,25 +281,12 @@ class Peer:
         return stream
 
 
-def show(value: Any) -> str:
-    if value is None:
-        return "(nothing)"
-    if isinstance(value, list):
-        return "\n            ".join(str(v) for v in value) if value else "(nothing)"
-    return str(value)
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # Checks, in order
 
-CHECKS: list[tuple[str, str, Callable[[Peer], None]]] = []
-
-
-def check(name: str, description: str):
-    def register(function: Callable[[Peer], None]):
-        CHECKS.append((name, description, function))
-        return function
-    return register
+CHECKS = Checks()
+check = CHECKS.add
 
 
 @check("description", "GET the description URL -> 200 application/td+json with id, base and the affordances")
@@ -626,10 +604,6 @@ def _(peer: Peer) -> None:
 
 # ---------------------------------------------------------------------------------------------------------------
 
-def skipped(name: str, patterns: list[str]) -> bool:
-    return any(name == p or (p.endswith("*") and name.startswith(p[:-1])) for p in patterns)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--description", help="the agent's description URL, http://127.0.0.1:PORT/urn:uuid:...")
@@ -646,45 +620,10 @@ def main() -> int:
     if skipped("description", args.skip):
         parser.error("the description check cannot be skipped: every other check needs it")
 
-    def watchdog() -> None:
-        print(f"FAIL watchdog: the run took longer than {WATCHDOG_SECONDS} s", file=sys.stderr, flush=True)
-        os._exit(1)
-
-    timer = threading.Timer(WATCHDOG_SECONDS, watchdog)
-    timer.daemon = True
-    timer.start()
-
     peer = Peer(args.description)
-    passed = skipped_count = 0
-    started = time.monotonic()
-    try:
-        for name, description, function in CHECKS:
-            if skipped(name, args.skip):
-                skipped_count += 1
-                print(f"skip {name}: {description}", flush=True)
-                continue
-            try:
-                function(peer)
-            except CheckFailed as failure:
-                print(f"FAIL {name}: {failure.what}\n"
-                      f"  check:    {description}\n"
-                      f"  sent:     {show(failure.sent)}\n"
-                      f"  received: {show(failure.received)}\n"
-                      f"  expected: {failure.expected or '-'}", file=sys.stderr, flush=True)
-                return 1
-            except Exception as error:
-                print(f"FAIL {name}: {type(error).__name__}: {error}\n  check:    {description}", file=sys.stderr,
-                      flush=True)
-                return 1
-            passed += 1
-            print(f"pass {passed:2d} {name}: {description}", flush=True)
-    finally:
-        peer.close()
-        timer.cancel()
-    print(f"took {time.monotonic() - started:.1f} s" + (f", {skipped_count} skipped" if skipped_count else ""),
-          flush=True)
-    print(f"ok {passed} checks", flush=True)
-    return 0
+    return run(
+        CHECKS, peer, args.skip, close=peer.close, last_sent=lambda: None,
+        watchdog_seconds=WATCHDOG_SECONDS)
 
 
 if __name__ == "__main__":

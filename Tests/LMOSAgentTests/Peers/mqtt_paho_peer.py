@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import queue
 import re
 import signal
@@ -42,6 +41,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 from paho.mqtt.subscribeoptions import SubscribeOptions
+from peerkit import CheckFailed, Checks, require, run
 
 RECEIVE_TIMEOUT = 5.0  # the longest wait for any one packet or message
 QUIET = 0.4  # how long "nothing more arrives" is watched for
@@ -56,27 +56,7 @@ RFC3339 = re.compile(
 # ---------------------------------------------------------------------------------------------------------------
 # Failures
 
-class CheckFailed(Exception):
-    def __init__(self, what: str, sent: Any = None, received: Any = None, expected: str | None = None):
-        super().__init__(what)
-        self.what, self.sent, self.received, self.expected = what, sent, received, expected
-
-
-def show(value: Any) -> str:
-    if value is None:
-        return "(nothing)"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        if not value:
-            return "(nothing)"
-        return "\n            ".join(show(item) for item in value)
-    return json.dumps(value)
-
-
-def require(condition: bool, what: str, sent: Any = None, received: Any = None, expected: str | None = None):
-    if not condition:
-        raise CheckFailed(what, sent, received, expected)
+# CheckFailed, show and require come from peerkit.py, shared by the peers of this folder.
 
 
 def new_id() -> str:
@@ -512,14 +492,8 @@ class Peer:
 # ---------------------------------------------------------------------------------------------------------------
 # Checks, in order. Each is (name, description, function(peer) -> optional note).
 
-CHECKS: list[tuple[str, str, Callable[[Peer], str | None]]] = []
-
-
-def check(name: str, description: str):
-    def register(function: Callable[[Peer], str | None]):
-        CHECKS.append((name, description, function))
-        return function
-    return register
+CHECKS = Checks()
+check = CHECKS.add
 
 
 def need_main(peer: Peer) -> Client:
@@ -794,10 +768,6 @@ def _(peer: Peer) -> None:
 
 # ---------------------------------------------------------------------------------------------------------------
 
-def skipped(name: str, patterns: list[str]) -> bool:
-    return any(name == p or (p.endswith("*") and name.startswith(p[:-1])) for p in patterns)
-
-
 def parse_broker(text: str) -> tuple[str, int]:
     host, _, port = text.rpartition(":")
     host = host.strip("[]")
@@ -825,47 +795,10 @@ def main() -> int:
     except ValueError as error:
         parser.error(str(error))
 
-    def watchdog() -> None:
-        print(f"FAIL watchdog: the run took longer than {WATCHDOG_SECONDS} s", file=sys.stderr, flush=True)
-        os._exit(1)
-
-    timer = threading.Timer(WATCHDOG_SECONDS, watchdog)
-    timer.daemon = True
-    timer.start()
-
     peer = Peer(host, port, args.thing_id)
-    passed = skipped_count = 0
-    started = time.monotonic()
-    try:
-        for name, description, function in CHECKS:
-            if skipped(name, args.skip):
-                skipped_count += 1
-                print(f"skip {name}: {description}", flush=True)
-                continue
-            try:
-                note = function(peer)
-            except CheckFailed as failure:
-                print(f"FAIL {name}: {failure.what}\n"
-                      f"  check:    {description}\n"
-                      f"  sent:     {show(failure.sent)}\n"
-                      f"  received: {show(failure.received)}\n"
-                      f"  expected: {failure.expected or '-'}", file=sys.stderr, flush=True)
-                return 1
-            except Exception as error:  # a refused socket, a paho error, ...
-                last = peer.main.last_sent if peer.main else None
-                print(f"FAIL {name}: {type(error).__name__}: {error}\n"
-                      f"  check:    {description}\n"
-                      f"  sent:     {show(last)}", file=sys.stderr, flush=True)
-                return 1
-            passed += 1
-            print(f"pass {passed:2d} {name}: {description}" + (f" [{note}]" if note else ""), flush=True)
-    finally:
-        peer.close_all()
-        timer.cancel()
-    print(f"took {time.monotonic() - started:.1f} s" + (f", {skipped_count} skipped" if skipped_count else ""),
-          flush=True)
-    print(f"ok {passed} checks", flush=True)
-    return 0
+    return run(
+        CHECKS, peer, args.skip, close=peer.close_all, last_sent=lambda: peer.main.last_sent if peer.main else None,
+        watchdog_seconds=WATCHDOG_SECONDS)
 
 
 if __name__ == "__main__":

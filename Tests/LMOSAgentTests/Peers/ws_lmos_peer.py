@@ -19,17 +19,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import re
 import signal
 import sys
-import threading
 import time
 import uuid
 from datetime import datetime
 from typing import Any, Callable
 
 from websockets.sync.client import connect
+from peerkit import CheckFailed, Checks, require, run, show
 
 SUBPROTOCOL = "lmosprotocol"
 RECEIVE_TIMEOUT = 5.0  # the longest wait for any one message
@@ -50,27 +49,7 @@ REQUEST_TRACEPARENT = f"00-{REQUEST_TRACE_ID}-{REQUEST_PARENT_ID}-01"
 # ---------------------------------------------------------------------------------------------------------------
 # Failures
 
-class CheckFailed(Exception):
-    def __init__(self, what: str, sent: Any = None, received: Any = None, expected: str | None = None):
-        super().__init__(what)
-        self.what, self.sent, self.received, self.expected = what, sent, received, expected
-
-
-def show(value: Any) -> str:
-    if value is None:
-        return "(nothing)"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        if not value:
-            return "(nothing)"
-        return "\n            ".join(show(item) for item in value)
-    return json.dumps(value)
-
-
-def require(condition: bool, what: str, sent: Any = None, received: Any = None, expected: str | None = None):
-    if not condition:
-        raise CheckFailed(what, sent, received, expected)
+# CheckFailed, show and require come from peerkit.py, shared by the peers of this folder.
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -401,14 +380,8 @@ class Peer:
 # ---------------------------------------------------------------------------------------------------------------
 # Checks, in order. Each is (name, description, function(peer)).
 
-CHECKS: list[tuple[str, str, Callable[[Peer], None]]] = []
-
-
-def check(name: str, description: str):
-    def register(function: Callable[[Peer], None]):
-        CHECKS.append((name, description, function))
-        return function
-    return register
+CHECKS = Checks()
+check = CHECKS.add
 
 
 # -- handshake ---------------------------------------------------------------------------------------------------
@@ -1023,10 +996,6 @@ def _(peer: Peer) -> None:
 
 # ---------------------------------------------------------------------------------------------------------------
 
-def skipped(name: str, patterns: list[str]) -> bool:
-    return any(name == p or (p.endswith("*") and name.startswith(p[:-1])) for p in patterns)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ws", help="the agent's WebSocket URL, e.g. ws://127.0.0.1:9000/ws")
@@ -1042,47 +1011,10 @@ def main() -> int:
     if not args.ws or not args.thing_id:
         parser.error("--ws and --thing-id are required")
 
-    def watchdog() -> None:
-        print(f"FAIL watchdog: the run took longer than {WATCHDOG_SECONDS} s", file=sys.stderr, flush=True)
-        os._exit(1)
-
-    timer = threading.Timer(WATCHDOG_SECONDS, watchdog)
-    timer.daemon = True
-    timer.start()
-
     peer = Peer(args.ws, args.thing_id)
-    passed = skipped_count = 0
-    started = time.monotonic()
-    try:
-        for name, description, function in CHECKS:
-            if skipped(name, args.skip):
-                skipped_count += 1
-                print(f"skip {name}: {description}", flush=True)
-                continue
-            try:
-                function(peer)
-            except CheckFailed as failure:
-                print(f"FAIL {name}: {failure.what}\n"
-                      f"  check:    {description}\n"
-                      f"  sent:     {show(failure.sent)}\n"
-                      f"  received: {show(failure.received)}\n"
-                      f"  expected: {failure.expected or '-'}", file=sys.stderr, flush=True)
-                return 1
-            except Exception as error:  # a closed connection, a refused socket, ...
-                last = peer.main.last_sent if peer.main else None
-                print(f"FAIL {name}: {type(error).__name__}: {error}\n"
-                      f"  check:    {description}\n"
-                      f"  sent:     {show(last)}", file=sys.stderr, flush=True)
-                return 1
-            passed += 1
-            print(f"pass {passed:2d} {name}: {description}", flush=True)
-    finally:
-        peer.close_all()
-        timer.cancel()
-    print(f"took {time.monotonic() - started:.1f} s" + (f", {skipped_count} skipped" if skipped_count else ""),
-          flush=True)
-    print(f"ok {passed} checks", flush=True)
-    return 0
+    return run(
+        CHECKS, peer, args.skip, close=peer.close_all, last_sent=lambda: peer.main.last_sent if peer.main else None,
+        watchdog_seconds=WATCHDOG_SECONDS)
 
 
 if __name__ == "__main__":

@@ -36,9 +36,10 @@ final class TestNetwork: Sendable {
                 try await DHTNode.start(
                     DHTNodeConfiguration(host: "127.0.0.1", bootstrap: [bootstrap], queryTimeout: queryTimeout)))
         }
-        // A second round of joining, as a refresh would: nodes that joined early learn of later ones.
+        // The first nodes joined a small network: a second join (a refresh, as the maintenance timer would do) lets
+        // them learn of the later ones. Nodes that joined a large network already know it.
         await withTaskGroup(of: Void.self) { group in
-            for node in nodes { group.addTask { await node.join() } }
+            for node in nodes.prefix(min(size, 16)) { group.addTask { await node.join() } }
         }
         return TestNetwork(nodes: nodes)
     }

@@ -142,6 +142,8 @@ struct DHTNodeCommand: AsyncParsableCommand {
             printError("\(error)")
             throw ExitCode(1)
         }
+        // Trap Ctrl-C before saying we are up: a signal right after the line must stop us gracefully.
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let known = await node.knownNodes.count
         print("dht node \(node.id.hex) listening on udp \(options.host):\(await node.port), \(known) nodes known")
         flushStandardOutput()
@@ -154,7 +156,7 @@ struct DHTNodeCommand: AsyncParsableCommand {
             }
             flushStandardOutput()
         }
-        for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
+        for await _ in signals { break }
         let statistics = await node.statistics
         await node.stop()
         print("stopped: \(statistics.routingTableSize) nodes known, \(statistics.itemsStored) items stored")
@@ -203,6 +205,7 @@ struct DHTPublish: AsyncParsableCommand {
         let description = try readDocument(file)
         let keyPair = try readKey(key)
         let node = try await options.startJoined(try options.configuration(port: port, readOnly: !keepAlive))
+        let signals = keepAlive ? await UnixSignalsSequence(trapping: .sigint, .sigterm) : nil
         let report: PublishReport
         do {
             report = try await node.publish(description, key: keyPair, localID: localID, announce: keepAlive)
@@ -213,8 +216,8 @@ struct DHTPublish: AsyncParsableCommand {
         }
         printReport(report)
         flushStandardOutput()
-        if keepAlive {
-            for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
+        if let signals {
+            for await _ in signals { break }
         }
         await node.stop()
     }

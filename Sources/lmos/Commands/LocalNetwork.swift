@@ -67,10 +67,11 @@ struct Advertise: AsyncParsableCommand {
             printError("cannot advertise: \(error)")
             throw ExitCode(1)
         }
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let renamed = advertisement.name == name ? "" : " (\"\(name)\" was taken)"
         print("advertising \"\(advertisement.name)\"\(renamed) as _wot._tcp \(type.rawValue) -> \(url)")
         flushStandardOutput()
-        for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
+        for await _ in signals { break }
         await mdns.shutdown()
         print("goodbye sent for \"\(advertisement.name)\"")
     }

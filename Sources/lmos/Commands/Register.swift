@@ -53,6 +53,8 @@ struct Register: AsyncParsableCommand {
             return
         }
         let lifetime = ttl ?? 60
+        // Ctrl-C is trapped before anything is printed, so that a signal right after the first line deregisters.
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let outcome = await withTaskGroup(of: Result<Void, DirectoryClientError>?.self) { group in
             group.addTask {
                 do throws(DirectoryClientError) {
@@ -72,7 +74,7 @@ struct Register: AsyncParsableCommand {
                 }
             }
             group.addTask {
-                for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
+                for await _ in signals { break }
                 return nil
             }
             var result: Result<Void, DirectoryClientError> = .success(())

@@ -255,7 +255,7 @@ final class Outreach: Service, Sendable {
 
     /// Connects to the broker and exposes the agents there (the broker not answering is reported, not fatal).
     private func expose(through broker: String) async {
-        guard let (host, port) = AgentServerConfiguration.mqttEndpoint(broker) else {
+        guard let (host, port) = MQTTBrokerURL.endpoint(broker) else {
             onNotice(.mqttFailed(reason: "\(broker) is not an mqtt:// or mqtts:// URL with a host"))
             return
         }

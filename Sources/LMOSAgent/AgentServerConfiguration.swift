@@ -80,6 +80,4 @@ public struct AgentServerConfiguration: Sendable {
         self.mqttCAFile = mqttCAFile
     }
 
-    /// The host and port of an `mqtt://host[:port]` URL (port 1883 by default); nil for anything else.
-    public static func mqttEndpoint(_ url: String) -> (host: String, port: Int)? { MQTTBrokerURL.endpoint(url) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import KRPC
 import LMOSAgent
+import LMOSBindings
 import LMOSCore
 import LMOSIdentity
 import Logging
@@ -75,7 +76,7 @@ struct ExampleAgent: AsyncParsableCommand {
             throw ValidationError("--public-url must be an http:// or https:// URL")
         }
         guard dht.isEmpty == (key == nil) else { throw ValidationError("--dht and --key go together") }
-        if let mqtt, AgentServerConfiguration.mqttEndpoint(mqtt) == nil {
+        if let mqtt, MQTTBrokerURL.endpoint(mqtt) == nil {
             throw ValidationError("--mqtt must be an mqtt://HOST[:PORT] or mqtts://HOST[:PORT] URL, not '\(mqtt)'")
         }
         for node in dht where NodeEndpoint(node) == nil { throw ValidationError("'\(node)' is not an IPv4 HOST:PORT") }

@@ -607,13 +607,9 @@ def _(peer: Peer) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--description", help="the agent's description URL, http://127.0.0.1:PORT/urn:uuid:...")
-    parser.add_argument("--skip", action="append", default=[], metavar="NAME",
-                        help="skip a check (a name, or a prefix ending in *); repeatable")
-    parser.add_argument("--list", action="store_true", help="print the check names and exit")
+    CHECKS.add_arguments(parser)
     args = parser.parse_args()
-    if args.list:
-        for name, description, _ in CHECKS:
-            print(f"{name}  {description}")
+    if CHECKS.listed(args):
         return 0
     if not args.description:
         parser.error("--description is required")

@@ -46,6 +46,20 @@ class Checks(list):
         return register
 
 
+    def add_arguments(self, parser: Any) -> None:
+        """`--skip NAME` (repeatable; a prefix ending in * skips a group) and `--list`."""
+        parser.add_argument("--skip", action="append", default=[], metavar="NAME",
+                            help="skip a check (a name, or a prefix ending in *); repeatable")
+        parser.add_argument("--list", action="store_true", help="print the check names and exit")
+
+    def listed(self, args: Any) -> bool:
+        """With `--list`: prints the checks and says so (the caller exits 0)."""
+        if args.list:
+            for name, description, _ in self:
+                print(f"{name}  {description}")
+        return bool(args.list)
+
+
 def skipped(name: str, patterns: list[str]) -> bool:
     return any(name == p or (p.endswith("*") and name.startswith(p[:-1])) for p in patterns)
 

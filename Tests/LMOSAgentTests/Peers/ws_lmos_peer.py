@@ -1000,13 +1000,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ws", help="the agent's WebSocket URL, e.g. ws://127.0.0.1:9000/ws")
     parser.add_argument("--thing-id", help="the agent's id (urn:uuid:...)")
-    parser.add_argument("--skip", action="append", default=[], metavar="NAME",
-                        help="skip a check (a name, or a prefix ending in *); repeatable")
-    parser.add_argument("--list", action="store_true", help="print the check names and exit")
+    CHECKS.add_arguments(parser)
     args = parser.parse_args()
-    if args.list:
-        for name, description, _ in CHECKS:
-            print(f"{name}  {description}")
+    if CHECKS.listed(args):
         return 0
     if not args.ws or not args.thing_id:
         parser.error("--ws and --thing-id are required")

@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "LMOSDHT", targets: ["LMOSDHT"]),
         .library(name: "MQTTCore", targets: ["MQTTCore"]),
         .library(name: "MQTTNIO", targets: ["MQTTNIO"]),
+        .library(name: "LMOSTLS", targets: ["LMOSTLS"]),
+        .library(name: "LMOSAuth", targets: ["LMOSAuth"]),
         .executable(name: "lmos", targets: ["lmos"]),
     ],
     dependencies: [
@@ -38,6 +40,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         // TLS for the MQTT client (already built for the WebSocket client, which depends on it).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Development certificates (`lmos dev-cert`); jwt-kit depends on it too.
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        // OAuth 2.0 bearer tokens: JWS verification (RS256, ES256, EdDSA) and JWKS documents.
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
     ],
     targets: [
         // Lossless JSON value, JSON and CBOR codecs, JCS, JSON Merge Patch. No dependencies.
@@ -79,8 +86,11 @@ let package = Package(
         .target(
             name: "LMOSDirectoryServer",
             dependencies: [
-                "LMOSCore", "LMOSDescription", "LMOSDirectory", "JSONPath", "ServerSentEvents",
+                "LMOSCore", "LMOSDescription", "LMOSDirectory", "JSONPath", "ServerSentEvents", "LMOSAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -124,6 +134,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -139,6 +150,31 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // TLS settings from PEM files (server, client with a CA file and client certificate) and development
+        // certificates (a local CA and a server certificate) made with swift-certificates.
+        .target(
+            name: "LMOSTLS",
+            dependencies: [
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // OAuth 2.0 and the WoT security schemes: bearer JWT verification against a JWKS (file or URL), scopes,
+        // RFC 6750 challenges, the schemes a description declares and the credentials that satisfy them, the
+        // client-credentials grant.
+        .target(
+            name: "LMOSAuth",
+            dependencies: [
+                "LMOSCore",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Decentralized discovery on the Mainline DHT: routing table, BEP 44 item store, lookups (pure), a node on
@@ -158,8 +194,12 @@ let package = Package(
             name: "LMOSAgent",
             dependencies: [
                 "LMOSCore", "LMOSDescription", "LMOSMessaging", "LMOSBindings", "LMOSDirectoryClient",
-                "LMOSLocalDiscovery", "LMOSIdentity", "KRPC", "LMOSDHT", "MQTTNIO",
+                "LMOSLocalDiscovery", "LMOSIdentity", "KRPC", "LMOSDHT", "MQTTNIO", "LMOSAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -171,8 +211,9 @@ let package = Package(
             dependencies: [
                 "LMOSCore", "LMOSDescription", "LMOSMessaging", "LMOSBindings", "LMOSDirectoryClient",
                 "LMOSLocalDiscovery",
-                "KRPC", "LMOSDHT",
+                "KRPC", "LMOSDHT", "LMOSAuth",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -194,7 +235,10 @@ let package = Package(
                 "LMOSAgent",
                 "KRPC",
                 "LMOSDHT",
+                "LMOSAuth",
+                "LMOSTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -271,6 +315,23 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "MQTTCoreTests", dependencies: ["MQTTCore", "LMOSTestSupport"]),
+        // Bearer JWTs (minted here with jwt-kit), JWKS handling, the security schemes' gate and credentials.
+        .testTarget(
+            name: "LMOSAuthTests",
+            dependencies: [
+                "LMOSAuth", "LMOSCore", "LMOSTestSupport", .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
+        // Development certificates checked by openssl and by a TLS handshake.
+        .testTarget(
+            name: "LMOSTLSTests",
+            dependencies: [
+                "LMOSTLS", "LMOSTestSupport",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // The MQTT client against a real mosquitto broker (Debian's; scripts/test installs it).
         .testTarget(name: "MQTTNIOTests", dependencies: ["MQTTNIO", "MQTTCore", "LMOSTestSupport"]),
         // Runs the built `lmos` binary as a user would.

@@ -1,3 +1,4 @@
+import LMOSAuth
 import LMOSBindings
 import LMOSCore
 import LMOSDescription
@@ -187,6 +188,15 @@ public final class Agent: ExposedThing, Sendable {
 
     /// How many subscribers an event has now.
     public func subscriberCount(of event: String) -> Int { state.withLock { $0.events[event] }?.subscriberCount ?? 0 }
+
+    /// Declares `security` in the description (`securityDefinitions` and `security`), replacing what it had; the
+    /// server that exposes the agent enforces it.
+    public func declareSecurity(_ security: DeclaredSecurity) {
+        state.withLock { state in
+            state.description.json["securityDefinitions"] = security.definitionsJSON
+            state.description.json["security"] = security.requiredJSON
+        }
+    }
 
     /// The description with the forms of `endpoints` (the server calls this once it listens).
     public func setEndpoints(_ endpoints: BindingEndpoints) {

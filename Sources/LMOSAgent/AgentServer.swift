@@ -1,5 +1,8 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
+import LMOSAuth
 import LMOSBindings
 import MQTTNIO
 import LMOSDHT
@@ -58,7 +61,10 @@ public struct AgentServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         host = ThingHost(limits: configuration.limits)
-        for agent in agents { host.add(agent) }
+        for agent in agents {
+            if let security = configuration.security { agent.declareSecurity(security.declared) }
+            host.add(agent)
+        }
     }
 
     /// Runs until SIGINT or SIGTERM (when `handleSignals`) or until the calling task is cancelled.
@@ -67,7 +73,7 @@ public struct AgentServer: Sendable {
         onReady: @escaping @Sendable (Ready) async -> Void = { _ in }
     ) async throws {
         let outreach = Outreach(server: self, onNotice: onNotice)
-        let application = self.application { ready in
+        let application = try self.application { ready in
             await outreach.start(ready)
             await onReady(ready)
         }
@@ -86,16 +92,20 @@ public struct AgentServer: Sendable {
     }
 
     /// The Hummingbird application alone: both bindings on one port, nothing else.
-    public func application(onReady: @escaping @Sendable (Ready) async -> Void = { _ in }) -> some Service {
+    public func application(onReady: @escaping @Sendable (Ready) async -> Void = { _ in }) throws -> some Service {
         let router = Router(context: BasicWebSocketRequestContext.self)
+        if let security = configuration.security {
+            router.add(middleware: SecurityMiddleware(security: security, webSocketPath: configuration.webSocketPath))
+        }
         host.addRoutes(to: router, webSocketPath: configuration.webSocketPath)
         let configuration = self.configuration
         let agents = self.agents
         let wsConfiguration = host.webSocketConfiguration
+        let plain = HTTPServerBuilder.http1WebSocketUpgrade(
+            webSocketRouter: router, configuration: .init(http1: .init(), ws: wsConfiguration))
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: router, configuration: .init(http1: .init(), ws: wsConfiguration)),
+            server: try configuration.tls.map { try .tls(plain, tlsConfiguration: $0) } ?? plain,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -119,7 +129,8 @@ public struct AgentServer: Sendable {
         }
         var host = configuration.host
         if host == "0.0.0.0" { host = "127.0.0.1" } else if host == "::" { host = "::1" }
-        return host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+        let scheme = configuration.tls == nil ? "http" : "https"
+        return host.contains(":") ? "\(scheme)://[\(host)]:\(port)" : "\(scheme)://\(host):\(port)"
     }
 }
 
@@ -190,7 +201,9 @@ final class Outreach: Service, Sendable {
             state.tasks[directory] = Task {
                 let client: DirectoryClient
                 do {
-                    client = try DirectoryClient(url: directory)
+                    var made = try DirectoryClient(url: directory, httpClient: server.configuration.directoryHTTPClient ?? .shared)
+                    made.authorization = server.configuration.directoryCredentials.directoryAuthorization
+                    client = made
                 } catch {
                     onNotice(.registrationFailed(directory: directory, reason: "\(error)"))
                     return

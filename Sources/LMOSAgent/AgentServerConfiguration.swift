@@ -1,6 +1,9 @@
+import AsyncHTTPClient
 import KRPC
+import LMOSAuth
 import LMOSBindings
 import LMOSIdentity
+import NIOSSL
 
 /// Publishing an agent's description on the Mainline DHT (PROTOCOL.md 5).
 public struct DHTPublishing: Sendable {
@@ -56,12 +59,22 @@ public struct AgentServerConfiguration: Sendable {
     public var mqttBroker: String?
     /// For an `mqtts://` broker: the CA file its certificate is verified against (default: the system's roots).
     public var mqttCAFile: String?
+    /// TLS for the HTTP and WebSocket server: forms name `https://` and `wss://`.
+    public var tls: TLSConfiguration?
+    /// The security the agents declare and the server enforces (nil: `nosec`).
+    public var security: AgentSecurity?
+    /// What the server presents to the directories it registers in: a bearer token, or client credentials for
+    /// the OAuth 2.0 client-credentials grant.
+    public var directoryCredentials: Credentials
+    /// The HTTP client for directories (its TLS settings: a custom CA for `https` directories); nil: the shared one.
+    public var directoryHTTPClient: HTTPClient?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, http: Bool = true, webSocket: Bool = true,
         webSocketPath: String = "/ws", limits: BindingLimits = .init(), directories: [String] = [],
         discoverDirectories: Bool = false, registrationTTL: Double = 60, advertise: Bool = false, interface: String? = nil,
-        dht: DHTPublishing? = nil, mqttBroker: String? = nil, mqttCAFile: String? = nil
+        dht: DHTPublishing? = nil, mqttBroker: String? = nil, mqttCAFile: String? = nil, tls: TLSConfiguration? = nil,
+        security: AgentSecurity? = nil, directoryCredentials: Credentials = .none, directoryHTTPClient: HTTPClient? = nil
     ) {
         self.host = host
         self.port = port
@@ -78,6 +91,10 @@ public struct AgentServerConfiguration: Sendable {
         self.dht = dht
         self.mqttBroker = mqttBroker
         self.mqttCAFile = mqttCAFile
+        self.tls = tls
+        self.security = security
+        self.directoryCredentials = directoryCredentials
+        self.directoryHTTPClient = directoryHTTPClient
     }
 
 }

@@ -12,9 +12,26 @@ public struct HTTPBindingClient: Sendable {
     public var timeout: TimeAmount = .seconds(60)
     /// The largest body read.
     public var maximumBodySize = 16 << 20
+    /// The credentials for each request (asked for anew each time, so that tokens can be renewed).
+    public var authorization: (@Sendable () async throws(BindingError) -> RequestAuthorization)?
 
-    public init(httpClient: HTTPClient = HTTPBindingClient.sharedHTTPClient) {
+    /// - Parameters:
+    ///   - httpClient: the client to use; its TLS settings (a custom CA, a client certificate) apply to `https`.
+    ///   - authorization: the credentials a secured thing asks for.
+    public init(
+        httpClient: HTTPClient = HTTPBindingClient.sharedHTTPClient,
+        authorization: (@Sendable () async throws(BindingError) -> RequestAuthorization)? = nil
+    ) {
         http = httpClient
+        self.authorization = authorization
+    }
+
+    /// `request` with the credentials added.
+    private func authorize(_ request: inout HTTPClientRequest) async throws(BindingError) {
+        guard let authorization else { return }
+        let credentials = try await authorization()
+        request.url = credentials.apply(to: request.url)
+        for (name, value) in credentials.headers { request.headers.replaceOrAdd(name: name, value: value) }
     }
 
     /// The client the bindings use by default: like `HTTPClient.shared`, but a refused connection fails at once
@@ -72,6 +89,7 @@ public struct HTTPBindingClient: Sendable {
         request.method = method
         request.headers.add(name: "Accept", value: "text/event-stream")
         Self.add(trace, to: &request)
+        try await authorize(&request)
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(body.jsonBytes())
@@ -112,6 +130,7 @@ public struct HTTPBindingClient: Sendable {
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         Self.add(trace, to: &request)
+        try await authorize(&request)
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(body.jsonBytes())

@@ -3,6 +3,7 @@ import LMOSCore
 import LMOSMessaging
 import Logging
 import NIOCore
+import NIOSSL
 import WSClient
 
 /// A client connection of the `lmosprotocol` WebSocket binding: one socket, any number of concurrent requests and
@@ -23,18 +24,36 @@ public actor WebSocketConnection {
     private var closedError: BindingError?
     private var task: Task<Void, Never>?
     private let maximumMessageSize: Int
+    private let headers: [String: String]
+    private let tlsConfiguration: TLSConfiguration?
+    /// ``url`` with the credentials' query parameters (kept out of error messages).
+    private let connectURL: String
 
-    private init(url: String, logger: Logger, maximumMessageSize: Int) {
+    private init(
+        url: String, connectURL: String, logger: Logger, maximumMessageSize: Int, headers: [String: String],
+        tlsConfiguration: TLSConfiguration?
+    ) {
         self.url = url
+        self.connectURL = connectURL
         self.logger = logger
         self.maximumMessageSize = maximumMessageSize
+        self.headers = headers
+        self.tlsConfiguration = tlsConfiguration
     }
 
     /// Opens a connection, offering the `lmosprotocol` sub-protocol.
+    ///
+    /// - Parameters:
+    ///   - authorization: credentials for a secured thing, sent with the upgrade request (headers, and query
+    ///     parameters on the URL).
+    ///   - tlsConfiguration: for `wss://`: a custom CA or client certificate (default: the system's CAs).
     public static func connect(
-        to url: String, maximumMessageSize: Int = 1 << 20, logger: Logger = Logger(label: "lmos.ws")
+        to url: String, maximumMessageSize: Int = 1 << 20, authorization: RequestAuthorization = .none,
+        tlsConfiguration: TLSConfiguration? = nil, logger: Logger = Logger(label: "lmos.ws")
     ) async throws(BindingError) -> WebSocketConnection {
-        let connection = WebSocketConnection(url: url, logger: logger, maximumMessageSize: maximumMessageSize)
+        let connection = WebSocketConnection(
+            url: url, connectURL: authorization.apply(to: url), logger: logger, maximumMessageSize: maximumMessageSize,
+            headers: authorization.headers, tlsConfiguration: tlsConfiguration)
         do {
             try await connection.open()
         } catch let error as BindingError {
@@ -48,16 +67,23 @@ public actor WebSocketConnection {
     private func open() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             ready = continuation
+            var additional: HTTPFields = [.secWebSocketProtocol: "lmosprotocol"]
+            for (name, value) in headers {
+                if let field = HTTPField.Name(name) { additional[field] = value }
+            }
             let configuration = WebSocketClientConfiguration(
-                maxFrameSize: maximumMessageSize,
-                additionalHeaders: [.secWebSocketProtocol: "lmosprotocol"],
+                maxFrameSize: maximumMessageSize, additionalHeaders: additional,
                 autoPing: .enabled(timePeriod: .seconds(30)))
+            let tlsConfiguration = self.tlsConfiguration
             let url = self.url
+            let connectURL = self.connectURL
             let logger = self.logger
             let maximumSize = maximumMessageSize
             task = Task {
                 do {
-                    try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) {
+                    try await WebSocketClient.connect(
+                        url: connectURL, configuration: configuration, tlsConfiguration: tlsConfiguration, logger: logger
+                    ) {
                         inbound, outbound, _ in
                         await self.attached(outbound)
                         for try await message in inbound.messages(maxSize: maximumSize) {

@@ -1,10 +1,12 @@
 import AsyncHTTPClient
+import LMOSAuth
 import LMOSBindings
 import LMOSCore
 import LMOSDescription
 import LMOSMessaging
 import Logging
 import NIOCore
+import NIOSSL
 import Synchronization
 
 /// A thing to talk to through its description: picks a form for each operation among the transports it speaks
@@ -27,17 +29,45 @@ public final class ConsumedThing: Sendable {
     let sockets: WebSocketPool
     let brokers: MQTTPool
 
-    public init(description: ThingDescription, url: String? = nil, httpClient: HTTPClient = HTTPBindingClient.sharedHTTPClient) {
+    /// - Parameters:
+    ///   - credentials: what satisfies the security the description declares (a token, client credentials for
+    ///     the OAuth 2.0 client-credentials grant, basic credentials, an API key); applied to every request.
+    ///   - httpClient: the HTTP client; its TLS settings apply to `https` forms.
+    ///   - tlsConfiguration: TLS settings for `wss` forms (a custom CA, a client certificate).
+    public init(
+        description: ThingDescription, url: String? = nil, credentials: Credentials = .none,
+        httpClient: HTTPClient = HTTPBindingClient.sharedHTTPClient, tlsConfiguration: TLSConfiguration? = nil
+    ) {
         self.description = description
         self.url = url
         thingID = description.id ?? url ?? ""
-        http = HTTPBindingClient(httpClient: httpClient)
-        sockets = WebSocketPool()
+        let security = Result { () throws(SecuritySchemeError) in try DeclaredSecurity(description: description.json) }
+        let authorization: @Sendable () async throws(BindingError) -> RequestAuthorization = {
+            () async throws(BindingError) -> RequestAuthorization in
+            let declared: DeclaredSecurity
+            switch security {
+            case .success(let value): declared = value
+            case .failure(let error): throw BindingError("the description's security cannot be used: \(error.description)")
+            }
+            if declared.isOpen { return .none }
+            do throws(CredentialsError) {
+                let applied = try await credentials.apply(to: declared)
+                return RequestAuthorization(headers: applied.headers, query: applied.query)
+            } catch {
+                throw BindingError("\(description.id ?? url ?? "the thing") is secured: \(error.description)")
+            }
+        }
+        http = HTTPBindingClient(httpClient: httpClient, authorization: authorization)
+        sockets = WebSocketPool(authorization: authorization, tlsConfiguration: tlsConfiguration)
         brokers = MQTTPool()
     }
 
-    /// Fetches the description at `url` (a host URL means its `/.well-known/wot`).
-    public static func fetch(_ url: String, httpClient: HTTPClient = HTTPBindingClient.sharedHTTPClient) async throws(BindingError) -> ConsumedThing {
+    /// Fetches the description at `url` (a host URL means its `/.well-known/wot`). Descriptions are public; the
+    /// credentials are used for the interactions.
+    public static func fetch(
+        _ url: String, credentials: Credentials = .none, httpClient: HTTPClient = HTTPBindingClient.sharedHTTPClient,
+        tlsConfiguration: TLSConfiguration? = nil
+    ) async throws(BindingError) -> ConsumedThing {
         var target = url
         if let schemeEnd = url.firstRange(of: "://"), !url[schemeEnd.upperBound...].contains("/") {
             target = url + "/.well-known/wot"
@@ -49,7 +79,9 @@ public final class ConsumedThing: Sendable {
         } catch {
             throw BindingError("\(target) is not a Thing Description: \(error)")
         }
-        return ConsumedThing(description: description, url: target, httpClient: httpClient)
+        return ConsumedThing(
+            description: description, url: target, credentials: credentials, httpClient: httpClient,
+            tlsConfiguration: tlsConfiguration)
     }
 
     /// Closes the WebSockets and MQTT connections this thing opened.

@@ -1,4 +1,5 @@
 import LMOSBindings
+import NIOSSL
 import LMOSDescription
 
 /// A form chosen for one operation: the transport and the absolute URL.
@@ -132,10 +133,21 @@ actor MQTTPool {
 
 actor WebSocketPool {
     private var connections: [String: WebSocketConnection] = [:]
+    let authorization: @Sendable () async throws(BindingError) -> RequestAuthorization
+    let tlsConfiguration: TLSConfiguration?
+
+    init(
+        authorization: @escaping @Sendable () async throws(BindingError) -> RequestAuthorization,
+        tlsConfiguration: TLSConfiguration?
+    ) {
+        self.authorization = authorization
+        self.tlsConfiguration = tlsConfiguration
+    }
 
     func connection(to url: String) async throws(BindingError) -> WebSocketConnection {
         if let connection = connections[url], await connection.isOpen { return connection }
-        let connection = try await WebSocketConnection.connect(to: url)
+        let connection = try await WebSocketConnection.connect(
+            to: url, authorization: try await authorization(), tlsConfiguration: tlsConfiguration)
         connections[url] = connection
         return connection
     }

@@ -61,6 +61,7 @@ extension DirectoryClient {
         var request = HTTPClientRequest(url: baseURL + path)
         request.headers.add(name: "Accept", value: "text/event-stream")
         if let cursor { request.headers.add(name: "Last-Event-ID", value: cursor) }
+        if let header = try await authorizationHeader() { request.headers.add(name: "Authorization", value: header) }
         let response = try await http.execute(request, deadline: .distantFuture)
         guard response.status.code == 200 else {
             let body = try await response.body.collect(upTo: 1 << 20)

@@ -17,11 +17,16 @@ public struct DirectoryClient: Sendable {
     let http: HTTPClient
     /// How long one request may take.
     public var timeout: TimeAmount = .seconds(30)
+    /// The `Authorization` header value for each request (e.g. `Bearer <token>`), asked for anew each time so that
+    /// tokens can be renewed; nil: none.
+    public var authorization: (@Sendable () async throws -> String?)?
 
     /// - Parameters:
     ///   - url: the directory's base URL (`http://host:port` or with a path prefix).
-    ///   - httpClient: the client to use (the shared one by default).
-    public init(url: String, httpClient: HTTPClient = .shared) throws(DirectoryClientError) {
+    ///   - httpClient: the client to use (the shared one by default); its TLS settings (a custom CA) apply to
+    ///     `https` directories.
+    ///   - token: a bearer token sent with every request (a directory with authentication on needs one).
+    public init(url: String, httpClient: HTTPClient = .shared, token: String? = nil) throws(DirectoryClientError) {
         var base = url
         while base.hasSuffix("/") { base.removeLast() }
         guard base.hasPrefix("http://") || base.hasPrefix("https://"), base.count > 8 else {
@@ -29,6 +34,17 @@ public struct DirectoryClient: Sendable {
         }
         baseURL = base
         http = httpClient
+        if let token { authorization = { "Bearer " + token } }
+    }
+
+    /// The Authorization header for a request, if any.
+    func authorizationHeader() async throws(DirectoryClientError) -> String? {
+        guard let authorization else { return nil }
+        do {
+            return try await authorization()
+        } catch {
+            throw DirectoryClientError(status: nil, detail: "cannot obtain credentials for \(baseURL): \(error)")
+        }
     }
 
     /// The result of a registration.
@@ -143,6 +159,7 @@ public struct DirectoryClient: Sendable {
         request.method = method
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         if let accept { request.headers.add(name: "Accept", value: accept) }
+        if let header = try await authorizationHeader() { request.headers.add(name: "Authorization", value: header) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
             let response = try await http.execute(request, timeout: timeout)

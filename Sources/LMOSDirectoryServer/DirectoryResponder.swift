@@ -2,21 +2,33 @@ import HTTPTypes
 import Hummingbird
 import LMOSCore
 import LMOSDirectory
+import LMOSAuth
 import Logging
 
 /// The directory's HTTP API (WoT Discovery 7.3.2 and LMOS search) as one Hummingbird responder: it dispatches on
 /// the path itself so that ids containing `/` or percent-encoded characters reach the engine intact, answers
 /// `HEAD` for every `GET` (`tdd-http-head`), turns every error into problem details and logs one line per request.
+/// With ``DirectoryAccessControl`` it authenticates and authorizes each request before reading its body; per-client
+/// limits (request rate, open event streams) answer 429.
 public struct DirectoryResponder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = DirectoryRequestContext
 
     let directory: ThingDirectory
     let configuration: DirectoryServerConfiguration
+    let accessControl: DirectoryAccessControl?
+    let limits: ClientLimits
     let logger: Logger
 
-    public init(directory: ThingDirectory, configuration: DirectoryServerConfiguration, logger: Logger) {
+    public init(
+        directory: ThingDirectory, configuration: DirectoryServerConfiguration, accessControl: DirectoryAccessControl? = nil,
+        logger: Logger
+    ) {
         self.directory = directory
         self.configuration = configuration
+        self.accessControl = accessControl
+        self.limits = ClientLimits(
+            rate: configuration.requestsPerSecondPerClient, burst: configuration.requestBurstPerClient,
+            maximumStreams: configuration.maximumEventStreamsPerClient, exemptLoopback: configuration.limitsExemptLoopback)
         self.logger = logger
     }
 
@@ -25,10 +37,17 @@ public struct DirectoryResponder: HTTPResponder {
         let path = request.uri.path
         var response: Response
         do {
+            if let wait = limits.admit(context.clientKey) {
+                let seconds = max(1, Int(wait.rounded(.up)))
+                throw Problem(
+                    .tooManyRequests, "too many requests from \(context.clientKey): try again in \(seconds) s",
+                    headers: [HTTPField.Name("Retry-After")!: "\(seconds)"])
+            }
+            let call = Call(request: request, client: context.clientKey)
             if request.method == .head {
-                response = Self.headResponse(try await route(request, method: .get, path: path))
+                response = Self.headResponse(try await route(call, method: .get, path: path))
             } else {
-                response = try await route(request, method: request.method, path: path)
+                response = try await route(call, method: request.method, path: path)
             }
         } catch let problem as Problem {
             response = problem.response(instance: path)
@@ -48,13 +67,35 @@ public struct DirectoryResponder: HTTPResponder {
         return response
     }
 
-    private func route(_ request: Request, method: HTTPRequest.Method, path: String) async throws -> Response {
+    /// A request with what the responder learned about it before routing.
+    struct Call {
+        var request: Request
+        /// The client's address (limits count by it).
+        var client: String
+        /// Who asks (set by ``authorize(_:_:)``).
+        var requester: Requester = .anonymous
+    }
+
+    /// Authenticates and authorizes `call` for `operation` when access control is on.
+    private func authorize(_ call: inout Call, _ operation: DirectoryAccessControl.Operation) async throws {
+        guard let accessControl else { return }
+        call.requester = try await accessControl.requester(
+            authorization: call.request.headers[.authorization], for: operation)
+    }
+
+    private func route(_ call: Call, method: HTTPRequest.Method, path: String) async throws -> Response {
+        var call = call
+        let request = call.request
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         switch segments.first.map(String.init) {
         case "things"? where segments.count == 1:
             switch method {
-            case .get: return try await listThings(request)
-            case .post: return try await createAnonymous(request)
+            case .get:
+                try await authorize(&call, .read)
+                return try await listThings(request)
+            case .post:
+                try await authorize(&call, .write)
+                return try await createAnonymous(request, requester: call.requester)
             default: throw Self.methodNotAllowed("GET, HEAD, POST")
             }
         case "things"?:
@@ -63,17 +104,27 @@ public struct DirectoryResponder: HTTPResponder {
                 throw Problem(.badRequest, "the id in the path is not a valid percent-encoded UTF-8 string")
             }
             switch method {
-            case .get: return try await retrieve(request, id: id)
-            case .put: return try await put(request, id: id)
-            case .patch: return try await patch(request, id: id)
-            case .delete: return try await delete(id: id)
+            case .get:
+                try await authorize(&call, .read)
+                return try await retrieve(request, id: id)
+            case .put:
+                try await authorize(&call, .write)
+                return try await put(request, id: id, requester: call.requester)
+            case .patch:
+                try await authorize(&call, .write)
+                return try await patch(request, id: id, requester: call.requester)
+            case .delete:
+                try await authorize(&call, .write)
+                return try await delete(id: id, requester: call.requester)
             default: throw Self.methodNotAllowed("GET, HEAD, PUT, PATCH, DELETE")
             }
         case "events"? where segments.count <= 2:
             guard method == .get else { throw Self.methodNotAllowed("GET, HEAD") }
-            return try await events(request, typeName: segments.count == 2 ? String(segments.last ?? "") : nil)
+            try await authorize(&call, .read)
+            return try await events(request, client: call.client, typeName: segments.count == 2 ? String(segments.last ?? "") : nil)
         case "search"? where segments.count == 2:
             guard method == .get else { throw Self.methodNotAllowed("GET, HEAD") }
+            try await authorize(&call, .read)
             switch segments.last {
             case "jsonpath": return try await searchJSONPath(request)
             case "lmos": return try await searchLMOS(request)
@@ -130,7 +181,7 @@ public struct DirectoryResponder: HTTPResponder {
         let body = request.body
         let buffer: ByteBuffer
         do {
-            buffer = try await body.collect(upTo: configuration.maximumBodySize)
+            buffer = try await Self.collect(body, upTo: configuration.maximumBodySize, within: configuration.bodyTimeout)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             // `collect(upTo:)` throws NIOTooManyBytesError (a Hummingbird HTTPResponseError), not HTTPError.
             throw Problem(.contentTooLarge, "the body is larger than \(configuration.maximumBodySize) bytes")
@@ -141,6 +192,23 @@ public struct DirectoryResponder: HTTPResponder {
             return isCBOR ? try JSONValue(cbor: bytes) : try JSONValue(parsing: bytes)
         } catch {
             throw Problem(.badRequest, "the body is not valid \(isCBOR ? "CBOR" : "JSON"): \(error)")
+        }
+    }
+
+    /// The whole body, or 408 when the client takes longer than `timeout` seconds to send it (a slow client must
+    /// not hold a request open for ever).
+    static func collect(_ body: RequestBody, upTo maximum: Int, within timeout: Double) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: maximum) }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else {
+                throw Problem(.requestTimeout, "the body did not arrive within \(Int(timeout)) s")
+            }
+            return buffer
         }
     }
 
@@ -168,11 +236,12 @@ public struct DirectoryResponder: HTTPResponder {
     func baseURL(_ request: Request) -> String {
         if let publicURL = configuration.publicURL { return publicURL }
         let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
-        return "http://\(host)"
+        return (configuration.isTLS ? "https://" : "http://") + host
     }
 
     func ownDescription(_ request: Request) throws -> Response {
-        let document = DirectoryThingDescription.document(base: baseURL(request), title: configuration.title)
+        var document = DirectoryThingDescription.document(base: baseURL(request), title: configuration.title)
+        if let accessControl { document = accessControl.secure(document) }
         return try respond(json: document.jsonBytes(), request: request, jsonTypes: [MediaType.thingDescription, MediaType.json])
     }
 }

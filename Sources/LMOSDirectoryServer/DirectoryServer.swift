@@ -1,5 +1,8 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import LMOSDirectory
+import NIOSSL
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -9,27 +12,43 @@ import ServiceLifecycle
 public struct DirectoryServer: Sendable {
     public let directory: ThingDirectory
     public let configuration: DirectoryServerConfiguration
+    /// TLS settings (`https`); nil: plain HTTP.
+    public let tls: TLSConfiguration?
+    /// Authentication and authorization; nil: open to all (the default for a local directory).
+    public let accessControl: DirectoryAccessControl?
     let logger: Logger
 
-    public init(directory: ThingDirectory, configuration: DirectoryServerConfiguration = .init(), logger: Logger) {
+    public init(
+        directory: ThingDirectory, configuration: DirectoryServerConfiguration = .init(), tls: TLSConfiguration? = nil,
+        accessControl: DirectoryAccessControl? = nil, logger: Logger
+    ) {
         self.directory = directory
+        var configuration = configuration
+        configuration.isTLS = tls != nil
         self.configuration = configuration
+        self.tls = tls
+        self.accessControl = accessControl
         self.logger = logger
     }
 
     /// The Hummingbird application alone (no expiry task, no signal handling), for embedding in another
     /// service group. `onReady` gets the URL once the server listens.
-    public func application(onReady: @escaping @Sendable (String) async -> Void = { _ in }) -> some Service {
-        let responder = DirectoryResponder(directory: directory, configuration: configuration, logger: logger)
+    public func application(onReady: @escaping @Sendable (String) async -> Void = { _ in }) throws -> some Service {
+        let responder = DirectoryResponder(
+            directory: directory, configuration: configuration, accessControl: accessControl, logger: logger)
         let host = configuration.host
+        let http = HTTPServerBuilder.http1(
+            configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000))))
+        let scheme = tls == nil ? "http" : "https"
         return Application(
             responder: responder,
+            server: try tls.map { try .tls(http, tlsConfiguration: $0) } ?? http,
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let shownHost = host.contains(":") ? "[\(host)]" : host
-                await onReady("http://\(shownHost):\(port)")
+                await onReady("\(scheme)://\(shownHost):\(port)")
             },
             logger: logger
         )
@@ -42,7 +61,7 @@ public struct DirectoryServer: Sendable {
                 services: [
                     .init(service: DirectoryCloser(directory: directory)),
                     .init(service: ExpiryService(directory: directory)),
-                    .init(service: application(onReady: onReady)),
+                    .init(service: try application(onReady: onReady)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

@@ -20,12 +20,31 @@ public struct DirectoryServerConfiguration: Sendable, Hashable {
     public var maximumJSONPathDescriptions: Int
     /// How much work one JSONPath search may do (about one unit per node visited); beyond, it answers 422.
     public var jsonPathWorkLimit: Int
+    /// Whether the server speaks TLS (set by ``DirectoryServer`` when it has a TLS configuration): `https` URLs.
+    public var isTLS: Bool
+    /// Requests per second one client (IP address) may make on average; nil: no limit. Beyond, 429 with
+    /// `Retry-After`.
+    public var requestsPerSecondPerClient: Double?
+    /// How many requests one client may make at once before the rate applies (default: twice the rate).
+    public var requestBurstPerClient: Double?
+    /// Event streams one client may hold open; nil: no limit. Beyond, 429.
+    public var maximumEventStreamsPerClient: Int?
+    /// Whether loopback clients (127.0.0.0/8, ::1: local tools, benchmarks, a reverse proxy on the same host) are
+    /// exempt from the per-client limits.
+    public var limitsExemptLoopback: Bool
+    /// Seconds a connection may stay idle (no request, or a request's head not complete) before it is closed.
+    public var idleTimeout: Double
+    /// Seconds a client has to send a request body before 408.
+    public var bodyTimeout: Double
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maximumBodySize: Int = 4 * 1024 * 1024,
         maximumPageSize: Int = 1000, publicURL: String? = nil, title: String = "LMOS Directory",
         heartbeatInterval: Double = 30, maximumJSONPathDescriptions: Int = 20_000,
-        jsonPathWorkLimit: Int = 20_000_000
+        jsonPathWorkLimit: Int = 20_000_000, isTLS: Bool = false, requestsPerSecondPerClient: Double? = nil,
+        requestBurstPerClient: Double? = nil, maximumEventStreamsPerClient: Int? = 16, limitsExemptLoopback: Bool = true,
+        idleTimeout: Double = 60,
+        bodyTimeout: Double = 30
     ) {
         self.host = host
         self.port = port
@@ -36,5 +55,12 @@ public struct DirectoryServerConfiguration: Sendable, Hashable {
         self.heartbeatInterval = heartbeatInterval
         self.maximumJSONPathDescriptions = maximumJSONPathDescriptions
         self.jsonPathWorkLimit = jsonPathWorkLimit
+        self.isTLS = isTLS
+        self.requestsPerSecondPerClient = requestsPerSecondPerClient
+        self.requestBurstPerClient = requestBurstPerClient
+        self.maximumEventStreamsPerClient = maximumEventStreamsPerClient
+        self.limitsExemptLoopback = limitsExemptLoopback
+        self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
     }
 }

@@ -25,12 +25,15 @@ struct LMOSCommand: AsyncParsableCommand {
               lmos example agent --port 9000
               lmos call http://127.0.0.1:9000 chat --input '{"messages":[{"role":"user","content":"Hi"}]}'
               lmos subscribe http://127.0.0.1:9000 messageReceived
+              lmos dev-cert --host localhost --host 127.0.0.1 --out certs
+              lmos directory serve --tls-cert certs/cert.pem --tls-key certs/key.pem --auth jwt --jwks jwks.json
+              lmos search --directory https://127.0.0.1:8080 --ca-file certs/ca.pem --token "$TOKEN"
             """,
         version: "0.1.0",
         subcommands: [
             Validate.self, Convert.self, New.self, Identity.self, Sign.self, Verify.self, Directory.self, Register.self,
             Deregister.self, Search.self, Watch.self, Advertise.self, Discover.self, Example.self, Call.self, Read.self,
-            Write.self, Subscribe.self, DHT.self,
+            Write.self, Subscribe.self, DHT.self, DevCert.self,
         ]
     )
 }

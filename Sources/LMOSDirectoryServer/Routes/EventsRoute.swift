@@ -12,7 +12,7 @@ extension DirectoryResponder {
         case tick
     }
 
-    func events(_ request: Request, typeName: String?) async throws -> Response {
+    func events(_ request: Request, client: String, typeName: String?) async throws -> Response {
         var types: Set<DirectoryEventType>?
         if let typeName {
             guard let type = DirectoryEventType(name: typeName) else {
@@ -39,11 +39,25 @@ extension DirectoryResponder {
         {
             throw Problem(.notAcceptable, "events are sent as text/event-stream")
         }
+        // A HEAD gets the headers only: it holds no stream.
+        let slot: StreamSlot?
+        if request.method == .head {
+            slot = nil
+        } else {
+            guard let opened = limits.openStream(client) else {
+                throw Problem(
+                    .tooManyRequests,
+                    "\(client) has \(configuration.maximumEventStreamsPerClient ?? 0) event streams open, the most one client may")
+            }
+            slot = opened
+        }
         let stream = directory.events(after: resumeFrom, types: types)
         let heartbeat = configuration.heartbeatInterval
         let logger = self.logger
         let headers: HTTPFields = [.contentType: MediaType.eventStream, .cacheControl: "no-cache"]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            // The slot is given back when this closure (which holds it) is released.
+            withExtendedLifetime(slot) {}
             let (items, continuation) = AsyncStream<Item>.makeStream()
             try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {

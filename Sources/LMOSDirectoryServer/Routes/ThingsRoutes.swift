@@ -10,9 +10,9 @@ extension DirectoryResponder {
         return try respond(json: description.json, request: request, jsonTypes: [MediaType.thingDescription, MediaType.json, MediaType.jsonLD])
     }
 
-    func put(_ request: Request, id: String) async throws -> Response {
+    func put(_ request: Request, id: String, requester: Requester) async throws -> Response {
         let document = try await readDocument(request)
-        switch try await directory.put(id: id, document: document) {
+        switch try await directory.put(id: id, document: document, requester: requester) {
         case .created:
             return Response(status: .created, headers: [.location: "/things/" + PercentEncoding.encodePathSegment(id)])
         case .replaced:
@@ -20,21 +20,21 @@ extension DirectoryResponder {
         }
     }
 
-    func createAnonymous(_ request: Request) async throws -> Response {
+    func createAnonymous(_ request: Request, requester: Requester) async throws -> Response {
         let document = try await readDocument(request)
-        let id = try await directory.createAnonymous(document: document)
+        let id = try await directory.createAnonymous(document: document, requester: requester)
         // WoT Discovery's example and PROTOCOL.md 3: the Location of an anonymous TD is its generated id.
         return Response(status: .created, headers: [.location: id])
     }
 
-    func patch(_ request: Request, id: String) async throws -> Response {
+    func patch(_ request: Request, id: String, requester: Requester) async throws -> Response {
         let patch = try await readDocument(request, allowed: [MediaType.mergePatch])
-        try await directory.patch(id: id, patch: patch)
+        try await directory.patch(id: id, patch: patch, requester: requester)
         return Response(status: .noContent)
     }
 
-    func delete(id: String) async throws -> Response {
-        try await directory.delete(id: id)
+    func delete(id: String, requester: Requester) async throws -> Response {
+        try await directory.delete(id: id, requester: requester)
         return Response(status: .noContent)
     }
 

@@ -1,10 +1,14 @@
 import ArgumentParser
+import AsyncHTTPClient
 import DirectoryStoreSQLite
+import LMOSAuth
+import LMOSTLS
 import LMOSCore
 import LMOSDirectory
 import LMOSDirectoryServer
 import LMOSLocalDiscovery
 import Logging
+import NIOSSL
 import Synchronization
 
 struct Directory: AsyncParsableCommand {
@@ -34,6 +38,19 @@ extension Directory {
                 With --advertise the directory announces itself on the local network with DNS-SD over multicast
                 DNS (_wot._tcp and _directory._sub._wot._tcp, TXT td=/.well-known/wot type=Directory scheme=http)
                 once it listens, and sends a goodbye when it stops.
+
+                Security (PROTOCOL.md 7):
+                  lmos dev-cert --host localhost --host 127.0.0.1 --out certs
+                  lmos directory serve --tls-cert certs/cert.pem --tls-key certs/key.pem
+                  lmos directory serve --auth jwt --jwks https://idp.example/jwks.json --issuer https://idp.example \
+                      --audience lmos-directory --public-read
+                With --auth jwt every request needs a bearer JWT (RS256, ES256 or EdDSA) signed by a key of the JWKS,
+                from --issuer, for --audience: reads need scope lmos:read (none with --public-read), writes
+                lmos:write; a description belongs to the token's sub that registered it (or the DID that signed
+                it) and only its owner or a token with lmos:admin may replace, patch or delete it.
+                Per-client limits (by IP address; loopback clients exempt unless --limit-loopback): --rate-limit
+                requests per second, --max-event-streams open event streams; idle connections close after
+                --idle-timeout, bodies must arrive within --body-timeout.
                 """
         )
 
@@ -67,8 +84,76 @@ extension Directory {
         @Option(name: .customLong("advertise-name"), help: "The DNS-SD instance name to advertise.")
         var advertiseName = "LMOS Directory"
 
+        @Option(name: .customLong("tls-cert"), help: "The server certificate chain (PEM): serve https.")
+        var tlsCert: String?
+
+        @Option(name: .customLong("tls-key"), help: "The server certificate's private key (PEM).")
+        var tlsKey: String?
+
+        @Option(name: .customLong("tls-client-ca"), help: "Require client certificates issued by this CA (PEM): mutual TLS.")
+        var tlsClientCA: String?
+
+        @Option(help: "Authentication: none or jwt (bearer JWTs checked against --jwks).")
+        var auth = "none"
+
+        @Option(help: "The JWKS with the keys tokens are signed with: a file or an http(s) URL.")
+        var jwks: String?
+
+        @Option(help: "The issuer (iss) tokens must come from.")
+        var issuer: String?
+
+        @Option(help: "The audience (aud) tokens must name.")
+        var audience: String?
+
+        @Flag(name: .customLong("public-read"), help: "Reads (list, retrieve, search, events) need no token.")
+        var publicRead = false
+
+        @Option(name: .customLong("token-url"), help: "The authorization server's token endpoint, declared in the directory's description.")
+        var tokenURL: String?
+
+        @Option(name: .customLong("clock-skew"), help: "Seconds of clock difference tolerated for exp and nbf.")
+        var clockSkew = 60.0
+
+        @Option(name: .customLong("ca-file"), help: "A CA (PEM) to trust when fetching an https JWKS.")
+        var caFile: String?
+
+        @Option(name: .customLong("rate-limit"), help: "Requests per second one client may make on average (0: no limit).")
+        var rateLimit = 100.0
+
+        @Option(name: .customLong("rate-burst"), help: "Requests one client may make at once (default: twice --rate-limit).")
+        var rateBurst: Double?
+
+        @Option(name: .customLong("max-event-streams"), help: "Event streams one client may hold open (0: no limit).")
+        var maxEventStreams = 16
+
+        @Flag(name: .customLong("limit-loopback"), help: "Apply the per-client limits to loopback clients too.")
+        var limitLoopback = false
+
+        @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle connection is closed.")
+        var idleTimeout = 60.0
+
+        @Option(name: .customLong("body-timeout"), help: "Seconds a client has to send a request body.")
+        var bodyTimeout = 30.0
+
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+            guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+            if tlsClientCA != nil, tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
+            switch auth {
+            case "none":
+                if jwks != nil || issuer != nil || audience != nil || publicRead || tokenURL != nil {
+                    throw ValidationError("--jwks, --issuer, --audience, --public-read and --token-url need --auth jwt")
+                }
+            case "jwt":
+                guard jwks != nil else { throw ValidationError("--auth jwt needs --jwks FILE|URL") }
+            default:
+                throw ValidationError("--auth must be none or jwt, not '\(auth)'")
+            }
+            guard clockSkew >= 0, clockSkew <= 600 else { throw ValidationError("--clock-skew must be 0 to 600 seconds") }
+            guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
+            if let rateBurst, rateBurst < 1 { throw ValidationError("--rate-burst must be at least 1") }
+            guard maxEventStreams >= 0 else { throw ValidationError("--max-event-streams must be 0 or more") }
+            guard idleTimeout > 0, bodyTimeout > 0 else { throw ValidationError("--idle-timeout and --body-timeout must be above 0") }
             if let maxTTL, !(maxTTL > 0) { throw ValidationError("--max-ttl must be a number of seconds above 0") }
             guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be above 0") }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
@@ -101,28 +186,69 @@ extension Directory {
                     throw ExitCode(1)
                 }
             }
+            var tls: NIOSSL.TLSConfiguration?
+            if let tlsCert, let tlsKey {
+                do {
+                    tls = try TLSFiles.server(certificateFile: tlsCert, keyFile: tlsKey, clientCAFile: tlsClientCA)
+                } catch {
+                    printError(error.description)
+                    throw ExitCode(2)
+                }
+            }
+            var jwksClient: HTTPClient?
+            var accessControl: DirectoryAccessControl?
+            if auth == "jwt", let jwks {
+                if let caFile {
+                    do {
+                        var configuration = HTTPClient.Configuration()
+                        configuration.tlsConfiguration = try TLSFiles.client(caFile: caFile)
+                        jwksClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+                    } catch {
+                        printError(error.description)
+                        throw ExitCode(2)
+                    }
+                }
+                let keys = JWKSKeySource(location: JWKSLocation(jwks), httpClient: jwksClient ?? .shared)
+                do {
+                    try await keys.load()
+                } catch {
+                    try? await jwksClient?.shutdown()
+                    printError("--jwks: \(error)")
+                    throw ExitCode(1)
+                }
+                let verifier = BearerTokenVerifier(
+                    keys: keys, requirements: TokenRequirements(issuer: issuer, audience: audience, clockSkew: clockSkew))
+                accessControl = DirectoryAccessControl(verifier: verifier, publicRead: publicRead, tokenURL: tokenURL)
+            }
             let directory = ThingDirectory(
                 store: descriptionStore, configuration: DirectoryConfiguration(maximumTTL: maxTTL), logger: logger)
             let server = DirectoryServer(
                 directory: directory,
                 configuration: DirectoryServerConfiguration(
-                    host: host, port: port, maximumBodySize: maxBodySize, publicURL: publicURL),
+                    host: host, port: port, maximumBodySize: maxBodySize, publicURL: publicURL,
+                    requestsPerSecondPerClient: rateLimit > 0 ? rateLimit : nil, requestBurstPerClient: rateBurst,
+                    maximumEventStreamsPerClient: maxEventStreams > 0 ? maxEventStreams : nil,
+                    limitsExemptLoopback: !limitLoopback, idleTimeout: idleTimeout, bodyTimeout: bodyTimeout),
+                tls: tls, accessControl: accessControl,
                 logger: logger)
+            let security = accessControl == nil ? "" : ", auth jwt" + (publicRead ? ", public read" : "")
             let storeName = store
             let advertiser = advertise ? DirectoryAdvertiser(name: advertiseName, interface: interface, logger: logger) : nil
             do {
                 try await server.run { url in
-                    print("lmos directory listening on \(url) (store \(storeName))")
+                    print("lmos directory listening on \(url) (store \(storeName)\(security))")
                     flushStandardOutput()
                     await advertiser?.start(url: url)
                 }
             } catch {
                 await advertiser?.stop()
                 await directory.shutdown()
+                try? await jwksClient?.shutdown()
                 printError("the directory stopped: \(error)")
                 throw ExitCode(1)
             }
             await advertiser?.stop()
+            try? await jwksClient?.shutdown()
         }
     }
 }

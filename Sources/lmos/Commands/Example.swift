@@ -1,4 +1,8 @@
 import ArgumentParser
+import AsyncHTTPClient
+import LMOSAuth
+import LMOSTLS
+import NIOSSL
 import KRPC
 import LMOSAgent
 import LMOSBindings
@@ -66,6 +70,40 @@ struct ExampleAgent: AsyncParsableCommand {
     @Option(name: .customLong("mqtt-ca-file"), help: "For an mqtts:// broker: the CA (PEM) to verify it with instead of the system's.")
     var mqttCAFile: String?
 
+    @Option(name: .customLong("tls-cert"), help: "The server certificate chain (PEM): serve https and wss.")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "The server certificate's private key (PEM).")
+    var tlsKey: String?
+
+    @Option(help: "The security the agent declares and enforces: nosec, basic, bearer, apikey or oauth2.")
+    var auth = "nosec"
+
+    @Option(help: "basic: USER:PASSWORD; bearer: a token; apikey: a key (repeatable).")
+    var credential: [String] = []
+
+    @Option(name: .customLong("api-key-name"), help: "apikey: the header that carries the key.")
+    var apiKeyName = "X-API-Key"
+
+    @Option(help: "oauth2: the JWKS with the keys tokens are signed with (a file or an http(s) URL).")
+    var jwks: String?
+
+    @Option(help: "oauth2: the issuer (iss) tokens must come from.")
+    var issuer: String?
+
+    @Option(help: "oauth2: the audience (aud) tokens must name.")
+    var audience: String?
+
+    @Option(name: .customLong("auth-token-url"), help: "oauth2: the token endpoint the description names (client-credentials flow).")
+    var authTokenURL: String?
+
+    @Option(name: .customLong("auth-scope"), help: "oauth2: a scope every interaction needs (repeatable).")
+    var authScope: [String] = []
+
+    @OptionGroup(title: "Credentials for the directories (--directory)") var directoryCredentials: DirectoryCredentialOptions
+
+    @OptionGroup(title: "TLS for the directories and the JWKS") var clientTLS: ClientTLSOptions
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard ttl >= 1 else { throw ValidationError("--ttl must be at least 1 second") }
@@ -82,6 +120,54 @@ struct ExampleAgent: AsyncParsableCommand {
         for node in dht where NodeEndpoint(node) == nil { throw ValidationError("'\(node)' is not an IPv4 HOST:PORT") }
         if interface != nil, !advertise, !discoverDirectories {
             throw ValidationError("--interface needs --advertise or --discover-directories")
+        }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        switch auth {
+        case "nosec":
+            guard credential.isEmpty, jwks == nil else { throw ValidationError("--credential and --jwks need --auth") }
+        case "basic":
+            guard !credential.isEmpty, credential.allSatisfy({ $0.contains(":") }) else {
+                throw ValidationError("--auth basic needs --credential USER:PASSWORD (repeatable)")
+            }
+        case "bearer", "apikey":
+            guard !credential.isEmpty else { throw ValidationError("--auth \(auth) needs --credential (repeatable)") }
+        case "oauth2":
+            guard jwks != nil else { throw ValidationError("--auth oauth2 needs --jwks FILE|URL") }
+        default:
+            throw ValidationError("--auth must be nosec, basic, bearer, apikey or oauth2, not '\(auth)'")
+        }
+        if auth != "oauth2", issuer != nil || audience != nil || authTokenURL != nil || !authScope.isEmpty {
+            throw ValidationError("--issuer, --audience, --auth-token-url and --auth-scope go with --auth oauth2")
+        }
+    }
+
+    /// The agent's security from the options (nil: nosec); a bad JWKS exits 1.
+    func security(httpClient: HTTPClient) async throws -> AgentSecurity? {
+        switch auth {
+        case "basic":
+            var users: [String: String] = [:]
+            for pair in credential {
+                guard let colon = pair.firstIndex(of: ":") else { continue }
+                users[String(pair[..<colon])] = String(pair[pair.index(after: colon)...])
+            }
+            return .basic(users: users)
+        case "bearer":
+            return .bearer(tokens: Dictionary(credential.enumerated().map { ($1, "token-\($0 + 1)") }, uniquingKeysWith: { a, _ in a }))
+        case "apikey":
+            return .apiKey(Dictionary(credential.enumerated().map { ($1, "key-\($0 + 1)") }, uniquingKeysWith: { a, _ in a }), in: .header, name: apiKeyName)
+        case "oauth2":
+            guard let jwks else { return nil }
+            let keys = JWKSKeySource(location: JWKSLocation(jwks), httpClient: httpClient)
+            do {
+                try await keys.load()
+            } catch {
+                printError("--jwks: \(error)")
+                throw ExitCode(1)
+            }
+            let verifier = BearerTokenVerifier(keys: keys, requirements: TokenRequirements(issuer: issuer, audience: audience))
+            return .oauth2(verifier: verifier, tokenURL: authTokenURL, scopes: authScope)
+        default:
+            return nil
         }
     }
 
@@ -101,12 +187,25 @@ struct ExampleAgent: AsyncParsableCommand {
             let loopback = bootstrap.allSatisfy { $0.address >> 24 == 127 }
             publishing = DHTPublishing(bootstrap: bootstrap, key: keyPair, host: loopback ? "127.0.0.1" : "0.0.0.0")
         }
+        var tls: NIOSSL.TLSConfiguration?
+        if let tlsCert, let tlsKey {
+            do {
+                tls = try TLSFiles.server(certificateFile: tlsCert, keyFile: tlsKey)
+            } catch {
+                printError(error.description)
+                throw ExitCode(2)
+            }
+        }
+        let httpClient = ProcessClients.keep(try clientTLS.httpClient())
         let server = AgentServer(
             agents: [agent],
             configuration: AgentServerConfiguration(
                 host: host, port: port, publicURL: publicURL, directories: directory,
                 discoverDirectories: discoverDirectories, registrationTTL: ttl, advertise: advertise,
-                interface: interface, dht: publishing, mqttBroker: mqtt, mqttCAFile: mqttCAFile),
+                interface: interface, dht: publishing, mqttBroker: mqtt, mqttCAFile: mqttCAFile, tls: tls,
+                security: try await security(httpClient: httpClient),
+                directoryCredentials: directoryCredentials.credentials(httpClient: httpClient),
+                directoryHTTPClient: httpClient),
             logger: Logger(label: "lmos.example"))
         do {
             try await server.run(onNotice: { notice in

@@ -4,6 +4,8 @@ import LMOSConsumer
 import LMOSCore
 import LMOSMessaging
 import UnixSignals
+import AsyncHTTPClient
+import Synchronization
 
 /// Options shared by the commands that talk to a thing.
 struct ThingOptions: ParsableArguments {
@@ -12,6 +14,10 @@ struct ThingOptions: ParsableArguments {
 
     @Option(help: "The transport: http, ws or mqtt (default: the first form the description lists).")
     var via: String?
+
+    @OptionGroup(title: "Credentials (what the thing's security asks for)") var credentials: CredentialOptions
+
+    @OptionGroup(title: "TLS") var tls: ClientTLSOptions
 
     var transport: Transport? {
         get throws {
@@ -31,8 +37,13 @@ struct ThingOptions: ParsableArguments {
     }
 
     func fetch() async throws -> ConsumedThing {
+        let httpClient = tls.isSet ? ProcessClients.keep(try tls.httpClient()) : HTTPBindingClient.sharedHTTPClient
         do {
-            return try await ConsumedThing.fetch(url)
+            return try await ConsumedThing.fetch(
+                url, credentials: credentials.credentials(httpClient: httpClient), httpClient: httpClient,
+                tlsConfiguration: try tls.configuration())
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             printError("cannot read the description at \(url): \(error)")
             throw ExitCode(1)
@@ -259,4 +270,15 @@ func printJSON(_ value: JSONValue) {
     var text = value.jsonString(options: .prettyPrinted)
     while text.hasSuffix("\n") { text.removeLast() }
     print(text)
+}
+
+/// HTTP clients made for one run of a command: kept until the process ends (an AsyncHTTPClient must not be
+/// released before it is shut down, and a command's process ends right after its work).
+enum ProcessClients {
+    private static let clients = Mutex<[HTTPClient]>([])
+
+    static func keep(_ client: HTTPClient) -> HTTPClient {
+        clients.withLock { $0.append(client) }
+        return client
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import LMOSAuth
 import LMOSCore
 import LMOSDirectoryClient
 import UnixSignals
@@ -25,6 +26,10 @@ struct Register: AsyncParsableCommand {
     @Option(help: "The directory's URL.")
     var directory: String
 
+    @OptionGroup(title: "Credentials") var credentials: DirectoryCredentialOptions
+
+    @OptionGroup(title: "TLS") var tls: ClientTLSOptions
+
     @Option(help: "Time-to-live of the registration in seconds (default with --keep-alive: 60).")
     var ttl: Double?
 
@@ -38,7 +43,7 @@ struct Register: AsyncParsableCommand {
 
     func run() async throws {
         let document = try readDocument(file)
-        try await withDirectoryClient(directory) { client in try await run(document, client) }
+        try await withDirectoryClient(directory, tls: tls, credentials: credentials) { client in try await run(document, client) }
     }
 
     private func run(_ document: JSONValue, _ client: DirectoryClient) async throws {
@@ -110,8 +115,12 @@ struct Deregister: AsyncParsableCommand {
     @Option(help: "The directory's URL.")
     var directory: String
 
+    @OptionGroup(title: "Credentials") var credentials: DirectoryCredentialOptions
+
+    @OptionGroup(title: "TLS") var tls: ClientTLSOptions
+
     func run() async throws {
-        try await withDirectoryClient(directory) { client in
+        try await withDirectoryClient(directory, tls: tls, credentials: credentials) { client in
             do {
                 try await client.deregister(id: id)
                 print("deregistered \(id)")
@@ -125,14 +134,14 @@ struct Deregister: AsyncParsableCommand {
 
 /// Runs `body` with a client for the directory at `url` (or exits 2 with the reason), on an HTTP client that fails
 /// at once when nothing listens (instead of retrying until the request times out) and is shut down afterwards.
-func withDirectoryClient<T: Sendable>(_ url: String, _ body: (DirectoryClient) async throws -> T) async throws -> T {
-    var configuration = HTTPClient.Configuration()
-    configuration.connectionPool.retryConnectionEstablishment = false
-    configuration.timeout.connect = .seconds(5)
-    let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    let client: DirectoryClient
+func withDirectoryClient<T: Sendable>(
+    _ url: String, tls: ClientTLSOptions, credentials: DirectoryCredentialOptions, _ body: (DirectoryClient) async throws -> T
+) async throws -> T {
+    let http = try tls.httpClient()
+    var client: DirectoryClient
     do {
         client = try DirectoryClient(url: url, httpClient: http)
+        client.authorization = credentials.credentials(httpClient: http).directoryAuthorization
     } catch {
         try? await http.shutdown()
         printError("--directory: \(error.detail)")

@@ -23,6 +23,10 @@ struct Search: AsyncParsableCommand {
     @Option(help: "The directory's URL.")
     var directory: String
 
+    @OptionGroup(title: "Credentials") var credentials: DirectoryCredentialOptions
+
+    @OptionGroup(title: "TLS") var tls: ClientTLSOptions
+
     @Option(help: "Agent or Tool (or any @type value).")
     var type: String?
 
@@ -49,7 +53,7 @@ struct Search: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let results: [JSONValue] = try await withDirectoryClient(directory) { client in
+        let results: [JSONValue] = try await withDirectoryClient(directory, tls: tls, credentials: credentials) { client in
             do {
                 if let jsonpath { return try await client.search(jsonPath: jsonpath) }
                 return try await client.search(type: type, capability: capability, text: query, limit: limit)
@@ -109,6 +113,10 @@ struct Watch: AsyncParsableCommand {
     @Option(help: "The directory's URL.")
     var directory: String
 
+    @OptionGroup(title: "Credentials") var credentials: DirectoryCredentialOptions
+
+    @OptionGroup(title: "TLS") var tls: ClientTLSOptions
+
     @Option(help: "Only this event type (thing_created, thing_updated, thing_deleted); repeatable.")
     var type: [String] = []
 
@@ -128,7 +136,7 @@ struct Watch: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await withDirectoryClient(directory) { client in try await watch(client) }
+        try await withDirectoryClient(directory, tls: tls, credentials: credentials) { client in try await watch(client) }
     }
 
     private func watch(_ client: DirectoryClient) async throws {

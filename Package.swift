@@ -322,6 +322,19 @@ let package = Package(
                 "LMOSAuth", "LMOSCore", "LMOSTestSupport", .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
+        // TLS and OAuth 2.0 end to end: the real `lmos` directory and agent with a Python authorization server
+        // (Peers/oauth_server.py, PyJWT) and Python TLS clients (requests, websockets).
+        .testTarget(
+            name: "LMOSSecurityTests",
+            dependencies: [
+                "lmos", "LMOSAuth", "LMOSConsumer", "LMOSBindings", "LMOSCore", "LMOSTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            exclude: ["Peers"]
+        ),
         // Development certificates checked by openssl and by a TLS handshake.
         .testTarget(
             name: "LMOSTLSTests",

@@ -12,11 +12,13 @@ public enum Subprocess {
     }
 
     public static func run(
-        _ executable: URL, _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil
+        _ executable: URL, _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil,
+        environment: [String: String]? = nil
     ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let directory { process.currentDirectoryURL = directory }
         let outPipe = Pipe()
         let errPipe = Pipe()

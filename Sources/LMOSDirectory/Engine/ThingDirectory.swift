@@ -114,7 +114,7 @@ public final class ThingDirectory: Sendable {
             guard existing == nil else { throw .storage("generated id \(id) is taken") }
             let registration = try request.registration(created: now, now: now, maximumTTL: configuration.maximumTTL)
             let record = Self.record(
-                id: id, content: submitted, registration: registration, anonymous: true, owner: signer ?? requester.subject)
+                id: id, content: submitted, registration: registration, anonymous: true, owner: requester.subject ?? signer)
             return .put(record, try Self.event(replacing: nil, with: record))
         }, committed: hub.publish)
         return id
@@ -269,12 +269,12 @@ public final class ThingDirectory: Sendable {
         }
     }
 
-    /// Who owns a description after a write: its first signer (or, without a proof, the authenticated subject that
-    /// registered it) keeps it (PROTOCOL.md 3).
+    /// Who owns a description after a write: the authenticated subject that registered it (an OAuth token's
+    /// `sub`), or without one the DID that signed it, keeps it (PROTOCOL.md 3 and 7).
     static func owner(after existing: StoredDescription?, signer: String?, requester: Requester, id: String)
         throws(DirectoryError) -> String?
     {
-        guard let owner = existing?.owner else { return signer ?? requester.subject }
+        guard let owner = existing?.owner else { return requester.subject ?? signer }
         if signer == owner || requester.mayChange(ownedBy: owner) { return owner }
         throw .forbidden("\(id) belongs to \(owner): a replacement must be signed by that DID")
     }

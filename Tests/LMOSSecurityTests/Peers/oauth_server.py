@@ -227,13 +227,38 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- plumbing --------------------------------------------------------------------------------------------
 
+    def parse_request(self) -> bool:
+        self.body_read = False
+        return super().parse_request()
+
+    def finish_body(self) -> None:
+        """Before answering: reads a body nobody read, so that the next request on the connection starts clean;
+        a chunked or unreadable body ends the connection instead."""
+        if self.body_read:
+            return
+        self.body_read = True
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if 0 < length <= MAX_BODY:
+            self.rfile.read(length)
+        elif length != 0:
+            self.close_connection = True
+
     def send_json(self, status: int, body: Any, headers: dict | None = None) -> None:
+        self.finish_body()
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
@@ -243,12 +268,15 @@ class Handler(BaseHTTPRequestHandler):
                        {"Cache-Control": "no-store", "Pragma": "no-cache", **refusal.headers})
 
     def body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding"):
+            raise Refusal(400, "invalid_request", "send the body with a Content-Length, not chunked")
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             raise Refusal(400, "invalid_request", "Content-Length is not a number") from None
         if length < 0 or length > MAX_BODY:
             raise Refusal(400, "invalid_request", "the body is too large")
+        self.body_read = True
         return self.rfile.read(length) if length else b""
 
     def path_only(self) -> str:

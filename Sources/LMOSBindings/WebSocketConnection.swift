@@ -73,7 +73,7 @@ public actor WebSocketConnection {
             }
             let configuration = WebSocketClientConfiguration(
                 maxFrameSize: maximumMessageSize, additionalHeaders: additional,
-                autoPing: .enabled(timePeriod: .seconds(30)))
+                autoPing: .enabled(timePeriod: .seconds(30)), sniHostname: Self.sniHostname(for: url))
             let tlsConfiguration = self.tlsConfiguration
             let url = self.url
             let connectURL = self.connectURL
@@ -99,6 +99,25 @@ public actor WebSocketConnection {
                 }
             }
         }
+    }
+
+    /// The TLS server name to send for `url`: nil (the host) for a DNS name. An IP address cannot be sent as a
+    /// server name (RFC 6066 3), and WSClient would send it and fail; a name under the reserved `.invalid` domain
+    /// (RFC 2606) goes instead, which no certificate names, so the certificate is verified against the IP address
+    /// connected to (its IP address entries), as for any TLS client connecting to an address.
+    static func sniHostname(for url: String) -> String? {
+        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
+        let authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPart = authority.split(separator: "@").last ?? authority
+        let host: Substring
+        if hostPart.hasPrefix("[") {
+            return "ip-address.invalid"  // an IPv6 literal
+        } else {
+            host = hostPart.split(separator: ":").first ?? hostPart
+        }
+        let isIPv4 = host.split(separator: ".", omittingEmptySubsequences: false).count == 4
+            && host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { UInt8($0) != nil }
+        return isIPv4 ? "ip-address.invalid" : nil
     }
 
     private func attached(_ writer: WebSocketOutboundWriter) {

@@ -127,6 +127,7 @@ final class LMOSServer: Sendable {
     /// The URL of the ready line.
     let url: String
     let folder: URL
+    var port: Int { Int(url.split(separator: ":").last ?? "") ?? 0 }
 
     init(_ arguments: [String], readyPrefix: String, folder: URL? = nil) async throws {
         self.folder = try folder ?? Subprocess.temporaryDirectory(prefix: "lmos-security")

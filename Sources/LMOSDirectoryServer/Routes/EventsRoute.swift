@@ -55,11 +55,14 @@ extension DirectoryResponder {
         let heartbeat = configuration.heartbeatInterval
         let logger = self.logger
         let headers: HTTPFields = [.contentType: MediaType.eventStream, .cacheControl: "no-cache"]
+        let requestBody = request.body
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             // The slot is given back when this closure (which holds it) is released.
             withExtendedLifetime(slot) {}
             let (items, continuation) = AsyncStream<Item>.makeStream()
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // A client that goes away ends the stream at once (not at the next heartbeat), which gives its slot back.
+            try await requestBody.consumeWithInboundCloseHandler({ _ in
+                try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         do {
                             for try await event in stream { continuation.yield(.event(event)) }
@@ -94,7 +97,8 @@ extension DirectoryResponder {
                         }
                     }
                     group.cancelAll()
-            }
+                }
+            }, onInboundClosed: { continuation.finish() })
             try await writer.finish(nil)
         })
     }

@@ -29,25 +29,7 @@ echo "== release builds" >&2
 LMOS="$ROOT/.build/release/lmos"
 BARE="$ROOT/Benchmarks/.build/release/BareHummingbird"
 
-# start NAME COMMAND...: runs it in the background, waits for its first line, sets URL.
-start() {
-    local name=$1; shift
-    "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" &
-    PIDS+=($!); PID=$!
-    for _ in $(seq 1 200); do
-        if grep -q "http://" "$WORK/$name.out" 2>/dev/null; then break; fi
-        sleep 0.05
-    done
-    URL=$(grep -o "http://[0-9.:]*" "$WORK/$name.out" | head -1)
-    [ -n "$URL" ] || { echo "$name did not start: $(cat "$WORK/$name.err")" >&2; exit 1; }
-}
-# stop PID: SIGTERM, then SIGKILL after 5 s (the bare baseline does not end open event streams on shutdown).
-stop() {
-    kill "$1" 2>/dev/null || return 0
-    for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    kill -9 "$1" 2>/dev/null || true
-}
-rate() { awk '/Requests\/sec/ {printf "%.0f", $2}'; }
+source "$HERE/common.sh"
 latency_p50() { awk '/^ +50%/ {print $2}'; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 total() { curl -s "$1/things?limit=1&format=collection" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
@@ -92,7 +74,6 @@ B_SSE=$(python3 "$HERE/sse_fanout.py" "$BARE_URL" --subscribers "$SUBSCRIBERS" -
 stop "$BARE_PID"
 
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
-ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}x' if b else '-')" "$1" "$2"; }
 ms() { python3 -c "
 import sys; v=sys.argv[1]
 u={'us':1e-3,'ms':1.0,'s':1e3}

@@ -27,25 +27,7 @@ echo "== release build" >&2
 (cd "$ROOT" && swift build -c release --product lmos >&2)
 LMOS="$ROOT/.build/release/lmos"
 
-# start NAME COMMAND...: runs it in the background, waits for its URL, sets URL and PID.
-start() {
-    local name=$1; shift
-    "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" &
-    PIDS+=($!); PID=$!
-    for _ in $(seq 1 300); do
-        if grep -qE "https?://" "$WORK/$name.out" 2>/dev/null; then break; fi
-        sleep 0.05
-    done
-    URL=$(grep -oE "https?://[0-9.:]*" "$WORK/$name.out" | head -1)
-    [ -n "$URL" ] || { echo "$name did not start: $(cat "$WORK/$name.err")" >&2; exit 1; }
-}
-stop() {
-    kill "$1" 2>/dev/null || return 0
-    for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    kill -9 "$1" 2>/dev/null || true
-}
-rate() { awk '/Requests\/sec/ {printf "%.0f", $2}'; }
-ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}x' if b else '-')" "$1" "$2"; }
+source "$HERE/common.sh"
 
 echo "== authorization server and certificates" >&2
 start oauth python3 "$ROOT/Tests/LMOSSecurityTests/Peers/oauth_server.py" --port 0 --issuer https://issuer.bench \

@@ -44,8 +44,8 @@ struct ClientTLSOptions: ParsableArguments {
     }
 }
 
-/// Credentials a command presents to a secured directory or thing.
-struct CredentialOptions: ParsableArguments {
+/// A bearer token, or OAuth 2.0 client credentials to obtain tokens with (the client-credentials grant).
+struct TokenOptions: ParsableArguments {
     @Option(help: "A bearer token (default: the LMOS_TOKEN environment variable).")
     var token: String?
 
@@ -55,11 +55,45 @@ struct CredentialOptions: ParsableArguments {
     @Option(name: .customLong("client-secret"), help: "The client secret (default: the LMOS_CLIENT_SECRET environment variable).")
     var clientSecret: String?
 
-    @Option(name: .customLong("token-url"), help: "The token endpoint (default: the one the thing's oauth2 scheme names).")
+    @Option(name: .customLong("token-url"), help: "The authorization server's token endpoint.")
     var tokenURL: String?
 
-    @Option(help: "A scope to ask the token endpoint for (repeatable).")
+    @Option(help: "A scope to ask the token endpoint for (repeatable; e.g. lmos:write).")
     var scope: [String] = []
+
+    func validate() throws {
+        if clientID != nil, resolvedSecret == nil {
+            throw ValidationError("--client-id needs --client-secret (or LMOS_CLIENT_SECRET)")
+        }
+        if clientID == nil, tokenURL != nil || !scope.isEmpty {
+            throw ValidationError("--token-url and --scope go with --client-id")
+        }
+    }
+
+    var resolvedToken: String? { token ?? Self.environment("LMOS_TOKEN") }
+
+    var resolvedSecret: String? { clientSecret ?? Self.environment("LMOS_CLIENT_SECRET") }
+
+    static func environment(_ name: String) -> String? {
+        let value = ProcessInfo.processInfo.environment[name]
+        return value?.isEmpty == false ? value : nil
+    }
+
+    /// The token and the grant (which fetches tokens with `httpClient`).
+    func credentials(httpClient: HTTPClient) -> Credentials {
+        var credentials = Credentials(bearerToken: resolvedToken)
+        if let clientID, let secret = resolvedSecret {
+            credentials.clientCredentials = ClientCredentialsGrant(
+                clientID: clientID, clientSecret: secret, tokenURL: tokenURL, scopes: scope, httpClient: httpClient)
+        }
+        return credentials
+    }
+}
+
+/// Credentials a command presents to a secured thing: a token or client credentials (the token endpoint defaults
+/// to the one the thing's oauth2 scheme names), HTTP Basic, an API key.
+struct CredentialOptions: ParsableArguments {
+    @OptionGroup var tokens: TokenOptions
 
     @Option(help: "USER:PASSWORD for HTTP Basic.")
     var user: String?
@@ -69,84 +103,27 @@ struct CredentialOptions: ParsableArguments {
 
     func validate() throws {
         if let user, !user.contains(":") { throw ValidationError("--user must be USER:PASSWORD") }
-        if clientID != nil, resolvedSecret == nil {
-            throw ValidationError("--client-id needs --client-secret (or LMOS_CLIENT_SECRET)")
-        }
-        if clientID == nil, tokenURL != nil || !scope.isEmpty {
-            throw ValidationError("--token-url and --scope go with --client-id")
-        }
     }
 
-    var resolvedToken: String? {
-        if let token { return token }
-        let environment = ProcessInfo.processInfo.environment["LMOS_TOKEN"]
-        return environment?.isEmpty == false ? environment : nil
-    }
-
-    var resolvedSecret: String? {
-        if let clientSecret { return clientSecret }
-        let environment = ProcessInfo.processInfo.environment["LMOS_CLIENT_SECRET"]
-        return environment?.isEmpty == false ? environment : nil
-    }
-
-    /// The credentials; the grant fetches tokens with `httpClient`.
     func credentials(httpClient: HTTPClient) -> Credentials {
-        var credentials = Credentials(bearerToken: resolvedToken, apiKey: apiKey)
+        var credentials = tokens.credentials(httpClient: httpClient)
+        credentials.apiKey = apiKey
         if let user, let colon = user.firstIndex(of: ":") {
             credentials.user = String(user[..<colon])
             credentials.password = String(user[user.index(after: colon)...])
-        }
-        if let clientID, let secret = resolvedSecret {
-            credentials.clientCredentials = ClientCredentialsGrant(
-                clientID: clientID, clientSecret: secret, tokenURL: tokenURL, scopes: scope, httpClient: httpClient)
         }
         return credentials
     }
 }
 
-/// The token options of directory commands: a bearer token or client credentials.
+/// Credentials for a directory: a bearer token or client credentials (a directory names no token endpoint, so the
+/// grant needs --token-url).
 struct DirectoryCredentialOptions: ParsableArguments {
-    @Option(help: "A bearer token for the directory (default: the LMOS_TOKEN environment variable).")
-    var token: String?
-
-    @Option(name: .customLong("client-id"), help: "OAuth 2.0 client id: obtain a token with the client-credentials grant (needs --token-url).")
-    var clientID: String?
-
-    @Option(name: .customLong("client-secret"), help: "The client secret (default: the LMOS_CLIENT_SECRET environment variable).")
-    var clientSecret: String?
-
-    @Option(name: .customLong("token-url"), help: "The authorization server's token endpoint.")
-    var tokenURL: String?
-
-    @Option(help: "A scope to ask for (repeatable; e.g. lmos:write).")
-    var scope: [String] = []
+    @OptionGroup var tokens: TokenOptions
 
     func validate() throws {
-        if clientID != nil {
-            guard tokenURL != nil else { throw ValidationError("--client-id needs --token-url") }
-            guard resolvedSecret != nil else { throw ValidationError("--client-id needs --client-secret (or LMOS_CLIENT_SECRET)") }
-        } else if tokenURL != nil || !scope.isEmpty {
-            throw ValidationError("--token-url and --scope go with --client-id")
-        }
+        if tokens.clientID != nil, tokens.tokenURL == nil { throw ValidationError("--client-id needs --token-url") }
     }
 
-    var resolvedSecret: String? {
-        if let clientSecret { return clientSecret }
-        let environment = ProcessInfo.processInfo.environment["LMOS_CLIENT_SECRET"]
-        return environment?.isEmpty == false ? environment : nil
-    }
-
-    func credentials(httpClient: HTTPClient) -> Credentials {
-        var credentials = Credentials()
-        if let token {
-            credentials.bearerToken = token
-        } else if let environment = ProcessInfo.processInfo.environment["LMOS_TOKEN"], !environment.isEmpty {
-            credentials.bearerToken = environment
-        }
-        if let clientID, let secret = resolvedSecret {
-            credentials.clientCredentials = ClientCredentialsGrant(
-                clientID: clientID, clientSecret: secret, tokenURL: tokenURL, scopes: scope, httpClient: httpClient)
-        }
-        return credentials
-    }
+    func credentials(httpClient: HTTPClient) -> Credentials { tokens.credentials(httpClient: httpClient) }
 }

@@ -20,7 +20,10 @@ function request()
   local b = (a + 1 + (counter * 7) % 49) % 100
   local c = (a + 50 + (counter * 13) % 49) % 100
   local body = string.format(template, id, name, a, a, a, a, a, b, b, b, b, c, c, c, c, name)
-  return wrk.format("PUT", "/things/" .. id, {["Content-Type"] = "application/td+json"}, body)
+  -- wrk.format uses the table given instead of wrk.headers: copy the command line's -H headers (Authorization).
+  local headers = {["Content-Type"] = "application/td+json"}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  return wrk.format("PUT", "/things/" .. id, headers, body)
 end
 
 function response(status, headers, body)

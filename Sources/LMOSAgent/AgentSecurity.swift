@@ -74,12 +74,16 @@ struct SecurityMiddleware: RouterMiddleware {
         case .denied(let status, let challenges, let detail):
             var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8"]
             for challenge in challenges { headers.append(HTTPField(name: .wwwAuthenticate, value: challenge)) }
+            let known: [Int: HTTPResponse.Status] = [
+                400: .badRequest, 401: .unauthorized, 403: .forbidden, 500: .internalServerError, 503: .serviceUnavailable,
+            ]
+            let httpStatus = known[status] ?? HTTPResponse.Status(code: status)
             let body: JSONObject = [
-                "type": "about:blank", "title": .string(HTTPResponse.Status(code: status).reasonPhrase),
+                "type": "about:blank", "title": .string(httpStatus.reasonPhrase),
                 "status": .integer(Int64(status)), "detail": .string(detail), "instance": .string(request.uri.path),
             ]
             return Response(
-                status: HTTPResponse.Status(code: status), headers: headers,
+                status: httpStatus, headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONValue.object(body).jsonBytes())))
         }
     }

@@ -37,6 +37,9 @@ public actor JWKSKeySource {
     let now: @Sendable () -> Double
     private var loaded: Loaded?
     private var lastAttempt: Double = -Double.infinity
+    /// Why the last load failed, while nothing is loaded: repeated without asking again within
+    /// `minimumRefreshInterval`, so that a down issuer is not asked once per request.
+    private var lastFailure: BearerError?
     private var inFlight: Task<Loaded, any Error>?
 
     /// - Parameters:
@@ -71,9 +74,10 @@ public actor JWKSKeySource {
                 return loaded
             }
         }
-        if time - lastAttempt < min(minimumRefreshInterval, 1), let inFlight {
+        if let inFlight {
             do { return try await inFlight.value } catch { throw Self.unavailable(error) }
         }
+        if let lastFailure, time - lastAttempt < minimumRefreshInterval { throw lastFailure }
         return try await reload()
     }
 
@@ -94,9 +98,12 @@ public actor JWKSKeySource {
         do {
             let result = try await task.value
             loaded = result
+            lastFailure = nil
             return result
         } catch {
-            throw Self.unavailable(error)
+            let failure = Self.unavailable(error)
+            lastFailure = failure
+            throw failure
         }
     }
 

@@ -100,6 +100,8 @@ public struct Discovery: Sendable {
     public var maximumDescriptionSize = 4 * 1024 * 1024
     /// How many directory-to-thing links are followed at most (a directory listing itself does not loop).
     public var maximumFollowDepth = 2
+    /// The `Authorization` header for directories that need one (e.g. `Credentials.directoryAuthorization`).
+    public var directoryAuthorization: (@Sendable () async throws -> String?)?
 
     public init(httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "lmos.discovery")) {
         self.httpClient = httpClient
@@ -251,6 +253,7 @@ public struct Discovery: Sendable {
         do {
             var client = try DirectoryClient(url: url, httpClient: httpClient)
             client.timeout = TimeAmount(timeout)
+            client.authorization = directoryAuthorization
             let listed = try await client.list()
             return Collected(things: listed.map { Thing(description: $0, url: nil, sources: [source]) })
         } catch {

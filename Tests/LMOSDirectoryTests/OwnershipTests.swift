@@ -81,12 +81,32 @@ struct OwnershipTests {
         await #expect(throws: DirectoryError.self) { try await test.directory.delete(id: anonymous) }
     }
 
+    @Test("an authenticated subject cannot take over a description without owner; an administrator's belong to it")
+    func noTakeover() async throws {
+        let test = try await TestDirectory(.memory)
+        // Registered without credentials (before authentication was turned on).
+        try await test.directory.put(id: "urn:example:agent:old", document: Fixture.agent(id: "urn:example:agent:old"))
+        await #expect(throws: DirectoryError.self) {
+            try await test.directory.put(id: "urn:example:agent:old", document: Fixture.agent(id: "urn:example:agent:old", title: "Mine"), requester: .subject("bob"))
+        }
+        await #expect(throws: DirectoryError.self) { try await test.directory.delete(id: "urn:example:agent:old", requester: .subject("bob")) }
+        #expect(try await test.directory.description(id: "urn:example:agent:old")?.object["title"] == "Weather Agent")
+        try await test.directory.put(id: "urn:example:agent:old", document: Fixture.agent(id: "urn:example:agent:old", title: "Adopted"), requester: .administrator(subject: "root"))
+        await #expect(throws: DirectoryError.self) {
+            try await test.directory.put(id: "urn:example:agent:old", document: Fixture.agent(id: "urn:example:agent:old"), requester: .subject("bob"))
+        }
+        try await test.directory.delete(id: "urn:example:agent:old", requester: .administrator(subject: "other admin"))
+        let made = try await test.directory.createAnonymous(document: Fixture.agent(id: nil), requester: .administrator(subject: "root"))
+        await #expect(throws: DirectoryError.self) { try await test.directory.delete(id: made, requester: .subject("bob")) }
+        try await test.directory.delete(id: made, requester: .subject("root"))
+    }
+
     @Test("an administrator may change any description")
     func administrator() async throws {
         let test = try await TestDirectory(.memory)
         try await test.directory.put(id: "urn:example:agent:weather", document: signed(Fixture.agent(), by: owner))
-        try await test.directory.put(id: "urn:example:agent:weather", document: Fixture.agent(title: "Admin"), requester: .administrator)
-        try await test.directory.delete(id: "urn:example:agent:weather", requester: .administrator)
+        try await test.directory.put(id: "urn:example:agent:weather", document: Fixture.agent(title: "Admin"), requester: .administrator(subject: "root"))
+        try await test.directory.delete(id: "urn:example:agent:weather", requester: .administrator(subject: "root"))
     }
 }
 

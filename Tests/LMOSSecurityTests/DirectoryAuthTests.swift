@@ -76,6 +76,8 @@ struct DirectoryAuthTests {
             Issue.record("\(kind) is not refused", sourceLocation: sourceLocation)
         }
         #expect(answer.headers["Content-Type"].first?.hasPrefix("application/problem+json") == true, "\(what)", sourceLocation: sourceLocation)
+        let title: JSONValue = answer.status == 401 ? "Unauthorized" : "Forbidden"
+        #expect(answer.json?["title"] == title && answer.json?["status"] == .integer(Int64(answer.status)), "\(what): \(answer.text)", sourceLocation: sourceLocation)
     }
 
     @Test("reads: list, retrieve, both searches and events need a valid token with lmos:read")
@@ -202,6 +204,8 @@ struct DirectoryAuthTests {
         #expect(registered.status == 0, "\(registered.stderr)")
         let fromEnvironment = try lmos(["search", "--directory", directory, "--query", "CLI"], environment: ["LMOS_TOKEN": setup.readOnly])
         #expect(fromEnvironment.status == 0 && fromEnvironment.output.contains("urn:example:cli"), "\(fromEnvironment.stderr)")
+        let discovered = try lmos(["discover", "--directory", directory, "--token", setup.readOnly, "--format", "json"])
+        #expect(discovered.status == 0 && discovered.output.contains("urn:example:cli"), "\(discovered.output) \(discovered.stderr)")
         let stranger = try lmos(["deregister", "urn:example:cli", "--directory", directory, "--token", setup.tokens[.otherOwner] ?? ""])
         #expect(stranger.status == 1 && stranger.stderr.contains("403"), "\(stranger.stderr)")
         let granted = try lmos([

@@ -13,11 +13,12 @@ import Glibc
 struct DirectoryLimitsTests {
     @Test("a client over its request rate gets 429 with Retry-After, and its allowance comes back")
     func rate() async throws {
-        let directory = try await LMOSServer.directory(["--rate-limit", "4", "--rate-burst", "6", "--limit-loopback"])
+        // A slow rate, so that a busy machine (the whole suite in parallel) cannot refill the bucket between requests.
+        let directory = try await LMOSServer.directory(["--rate-limit", "0.5", "--rate-burst", "3", "--limit-loopback"])
         defer { directory.stop() }
         var statuses: [Int] = []
         var retryAfter: String?
-        for _ in 0..<12 {
+        for _ in 0..<10 {
             let answer = try await HTTP.send(.GET, directory.url + "/things")
             statuses.append(answer.status)
             if answer.status == 429 {
@@ -25,10 +26,10 @@ struct DirectoryLimitsTests {
                 #expect(answer.headers["Content-Type"].first?.hasPrefix("application/problem+json") == true)
             }
         }
-        #expect(statuses.prefix(6).allSatisfy { $0 == 200 }, "\(statuses)")
+        #expect(statuses.prefix(3).allSatisfy { $0 == 200 }, "\(statuses)")
         #expect(statuses.contains(429), "\(statuses)")
         #expect(retryAfter.flatMap(Int.init).map { $0 >= 1 } == true)
-        try await Task.sleep(for: .milliseconds(1600))
+        try await Task.sleep(for: .milliseconds(2200))
         #expect(try await HTTP.send(.GET, directory.url + "/things").status == 200)
     }
 

@@ -158,6 +158,9 @@ public final class ThingDirectory: Sendable {
             if let owner = existing.owner, !requester.mayChange(ownedBy: owner) {
                 throw .forbidden("\(id) belongs to \(owner): only its owner may delete it")
             }
+            if existing.owner == nil, !requester.mayChangeUnowned {
+                throw .forbidden("\(id) has no owner (it was registered without credentials): only an administrator may delete it")
+            }
             return .delete(Self.deletion(of: id))
         }, committed: hub.publish)
     }
@@ -274,7 +277,13 @@ public final class ThingDirectory: Sendable {
     static func owner(after existing: StoredDescription?, signer: String?, requester: Requester, id: String)
         throws(DirectoryError) -> String?
     {
-        guard let owner = existing?.owner else { return requester.subject ?? signer }
+        guard let existing else { return requester.subject ?? signer }
+        guard let owner = existing.owner else {
+            guard requester.mayChangeUnowned else {
+                throw .forbidden("\(id) has no owner (it was registered without credentials): only an administrator may change it")
+            }
+            return requester.subject ?? signer
+        }
         if signer == owner || requester.mayChange(ownedBy: owner) { return owner }
         throw .forbidden("\(id) belongs to \(owner): a replacement must be signed by that DID")
     }

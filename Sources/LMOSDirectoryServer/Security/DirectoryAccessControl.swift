@@ -35,7 +35,7 @@ public struct DirectoryAccessControl: Sendable {
         do throws(BearerError) {
             let token = try await verifier.authorize(
                 header: authorization, requiring: [operation == .read ? Scope.read : Scope.write])
-            if token.has(Scope.admin) { return .administrator }
+            if token.has(Scope.admin) { return .administrator(subject: token.subject) }
             guard let subject = token.subject else {
                 throw BearerError.invalidToken("the token names no subject (sub or client_id)")
             }
@@ -43,7 +43,18 @@ public struct DirectoryAccessControl: Sendable {
         } catch {
             var headers: HTTPFields = [:]
             if let challenge = error.challenge(realm: realm) { headers[.wwwAuthenticate] = challenge }
-            throw Problem(HTTPResponse.Status(code: error.status), error.description, headers: headers)
+            throw Problem(Self.status(error), error.description, headers: headers)
+        }
+    }
+
+    /// The HTTP status of a bearer error, with its reason phrase (`Status(code:)` alone has none, and the problem's
+    /// title is the reason phrase).
+    static func status(_ error: BearerError) -> HTTPResponse.Status {
+        switch error.status {
+        case 400: return .badRequest
+        case 403: return .forbidden
+        case 503: return .serviceUnavailable
+        default: return .unauthorized
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import KRPC
 import LMOSConsumer
 import LMOSCore
@@ -105,6 +106,10 @@ struct Discover: AsyncParsableCommand {
     @Option(help: "A directory's URL; repeatable.")
     var directory: [String] = []
 
+    @OptionGroup(title: "Credentials for the directories") var credentials: DirectoryCredentialOptions
+
+    @OptionGroup(title: "TLS") var tls: ClientTLSOptions
+
     @Option(help: "A description's URL (or a host's, for its /.well-known/wot); repeatable.")
     var url: [String] = []
 
@@ -149,7 +154,10 @@ struct Discover: AsyncParsableCommand {
         let bootstrap = dht.compactMap { NodeEndpoint($0) }
         introductions += did.map { .dht(bootstrap: bootstrap, query: .did($0)) }
         introductions += capability.map { .dht(bootstrap: bootstrap, query: .capability($0)) }
-        let result = await Discovery().discover(introductions, timeout: .milliseconds(Int(timeout * 1000)))
+        let httpClient = tls.isSet ? ProcessClients.keep(try tls.httpClient()) : HTTPClient.shared
+        var discovery = Discovery(httpClient: httpClient)
+        discovery.directoryAuthorization = credentials.credentials(httpClient: httpClient).directoryAuthorization
+        let result = await discovery.discover(introductions, timeout: .milliseconds(Int(timeout * 1000)))
         for problem in result.problems { printError(problem) }
         switch format {
         case .json:

@@ -1,26 +1,43 @@
 import Foundation
 import JWTKit
 import LMOSCore
+import Synchronization
 
 /// Checks bearer JWTs (RFC 7519, RFC 9068) for a resource server: the signature with the key the token's `kid`
 /// names in a ``JWKSKeySource`` (RS256, ES256, EdDSA; the algorithm must fit the key's type and the key's own
 /// `alg`), then `exp`, `nbf`, `iss` and `aud` against ``TokenRequirements``.
+///
+/// Clients send the same token with many requests: a token whose signature verified is remembered (by its whole
+/// text) for at most `cacheLifetime` seconds, and its times, issuer and audience are checked again at each use, so
+/// a cached token still expires on time; only the signature check is saved. A key removed from the JWKS stops
+/// the tokens it signed at most `cacheLifetime` after the key set is reloaded (``JWKSKeySource``).
 public struct BearerTokenVerifier: Sendable {
     public let keys: JWKSKeySource
     public let requirements: TokenRequirements
     let now: @Sendable () -> Double
+    let cache: VerifiedTokenCache?
 
+    /// - Parameter cacheLifetime: seconds a verified signature is remembered (0: never).
     public init(
-        keys: JWKSKeySource, requirements: TokenRequirements,
+        keys: JWKSKeySource, requirements: TokenRequirements, cacheLifetime: Double = 60,
         now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.keys = keys
         self.requirements = requirements
         self.now = now
+        cache = cacheLifetime > 0 ? VerifiedTokenCache(lifetime: cacheLifetime) : nil
     }
 
     /// The verified token, or the RFC 6750 error to answer with.
     public func verify(_ token: String) async throws(BearerError) -> AccessToken {
+        if let claims = cache?.claims(for: token, now: now()) { return try check(claims) }
+        let claims = try await verifySignature(token)
+        cache?.remember(token, claims, now: now())
+        return try check(claims)
+    }
+
+    /// The claims of `token` once its signature verified with the key its header names.
+    func verifySignature(_ token: String) async throws(BearerError) -> TokenClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerBytes = Base64.decode(String(parts[0])),
             case .object(let header)? = try? JSONValue(parsing: headerBytes)
@@ -57,7 +74,7 @@ public struct BearerTokenVerifier: Sendable {
             }
             throw .invalidToken("the signature does not verify")
         }
-        return try check(claims)
+        return claims
     }
 
     /// Whether a token signed with `algorithm` may be checked with `key`.
@@ -109,5 +126,47 @@ public struct BearerTokenVerifier: Sendable {
         let missing = required.filter { !access.has($0) }
         if !missing.isEmpty { throw .insufficientScope(required: missing) }
         return access
+    }
+}
+
+/// Tokens whose signature verified, by their whole text, each for a limited time; at most `capacity` of them (when
+/// full, the oldest half is forgotten).
+final class VerifiedTokenCache: Sendable {
+    struct Entry {
+        var claims: TokenClaims
+        var until: Double
+    }
+
+    let lifetime: Double
+    let capacity: Int
+    private let entries = Mutex<[String: Entry]>([:])
+
+    init(lifetime: Double, capacity: Int = 10_000) {
+        self.lifetime = lifetime
+        self.capacity = capacity
+    }
+
+    func claims(for token: String, now: Double) -> TokenClaims? {
+        entries.withLock { entries in
+            guard let entry = entries[token] else { return nil }
+            guard entry.until > now else {
+                entries[token] = nil
+                return nil
+            }
+            return entry.claims
+        }
+    }
+
+    func remember(_ token: String, _ claims: TokenClaims, now: Double) {
+        // Never beyond the token's own expiry (plus nothing: an expired token is refused by the claim check anyway).
+        let until = min(now + lifetime, claims.exp ?? (now + lifetime))
+        guard until > now, token.utf8.count <= 16_384 else { return }
+        entries.withLock { entries in
+            if entries.count >= capacity {
+                let oldest = entries.sorted { $0.value.until < $1.value.until }.prefix(capacity / 2).map(\.key)
+                for key in oldest { entries[key] = nil }
+            }
+            entries[token] = Entry(claims: claims, until: until)
+        }
     }
 }

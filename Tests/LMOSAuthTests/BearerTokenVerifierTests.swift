@@ -113,6 +113,34 @@ struct BearerTokenVerifierTests {
         #expect(try await verifier.verify(stripped).subject == "carol")
     }
 
+    @Test("a verified token is remembered for the cache lifetime only, and its expiry still counts")
+    func cache() async throws {
+        let mint = try await TokenMint()
+        let clock = Clock(Date().timeIntervalSince1970)
+        let keys = JWKSKeySource(location: .file(mint.jwksPath), minimumRefreshInterval: 0)
+        let requirements = TokenRequirements(issuer: mint.issuer, audience: mint.audience, clockSkew: 0)
+        let cached = BearerTokenVerifier(keys: keys, requirements: requirements, cacheLifetime: 30, now: { clock.value })
+        let uncached = BearerTokenVerifier(keys: keys, requirements: requirements, cacheLifetime: 0, now: { clock.value })
+        let start = clock.value
+        let token = try await mint.token(kid: "ed-1") { $0.exp = start + 100 }
+        #expect(try await cached.verify(token).subject == "alice")
+        #expect(try await uncached.verify(token).subject == "alice")
+        // The issuer withdraws the key (seen once a token with an unknown kid reloads the set): the remembered
+        // signature still counts (for 30 s), a fresh check does not.
+        try mint.writeJWKS(extra: [], includingEd: false)
+        _ = await reason(uncached, try await mint.token(kid: "ghost"))
+        #expect(await reason(cached, token) == nil)
+        #expect(await reason(uncached, token) == .invalidToken("unknown key id ed-1"))
+        clock.value = start + 31
+        #expect(await reason(cached, token) == .invalidToken("unknown key id ed-1"))
+        // Expiry is checked at every use, cached or not.
+        try mint.writeJWKS(extra: [])
+        let short = try await mint.token(kid: "ed-1") { $0.exp = start + 40 }
+        #expect(await reason(cached, short) == nil)
+        clock.value = start + 41
+        #expect(await reason(cached, short) == .invalidToken("the token expired"))
+    }
+
     @Test("refreshes on unknown kids are rate limited")
     func refreshLimit() async throws {
         let mint = try await TokenMint()
@@ -170,6 +198,19 @@ struct BearerTokenVerifierTests {
         #expect(BearerError.keysUnavailable("down").challenge(realm: "r") == nil)
         #expect(BearerError.missingToken.status == 401 && BearerError.insufficientScope(required: []).status == 403)
         #expect(BearerError.invalidRequest("").status == 400 && BearerError.keysUnavailable("").status == 503)
+    }
+}
+
+/// A clock the test moves.
+final class Clock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Double
+
+    init(_ start: Double) { current = start }
+
+    var value: Double {
+        get { lock.withLock { current } }
+        set { lock.withLock { current = newValue } }
     }
 }
 

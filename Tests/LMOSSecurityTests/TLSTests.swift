@@ -62,6 +62,25 @@ struct TLSTests {
         #expect(peer.output.contains("ok "), "\(peer.output)")
     }
 
+    @Test("mutual TLS: with --tls-client-ca only clients with a certificate from that CA get through")
+    func mutualTLS() async throws {
+        let certs = try certificates()
+        defer { try? FileManager.default.removeItem(at: certs.folder) }
+        let directory = try await LMOSServer.directory([
+            "--tls-cert", certs.good + "/cert.pem", "--tls-key", certs.good + "/key.pem", "--tls-client-ca", certs.good + "/ca.pem",
+        ])
+        defer { directory.stop() }
+        let trust = ["--ca-file", certs.good + "/ca.pem"]
+        let without = try lmos(["search", "--directory", directory.url] + trust)
+        #expect(without.status == 1, "\(without.output)")
+        let with = try lmos(["search", "--directory", directory.url, "--client-cert", certs.good + "/cert.pem", "--client-key", certs.good + "/key.pem"] + trust)
+        #expect(with.status == 0, "\(with.stderr)")
+        let foreign = try lmos(["search", "--directory", directory.url, "--client-cert", certs.other + "/cert.pem", "--client-key", certs.other + "/key.pem"] + trust)
+        #expect(foreign.status == 1, "\(foreign.output)")
+        let half = try lmos(["search", "--directory", directory.url, "--client-cert", certs.good + "/cert.pem"] + trust)
+        #expect(half.status == 64, "\(half.stderr)")
+    }
+
     @Test("an agent registers in an https directory with authentication, with a token from the client-credentials grant")
     func registrationOverTLS() async throws {
         let certs = try certificates()

@@ -76,6 +76,9 @@ struct ExampleAgent: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "The server certificate's private key (PEM).")
     var tlsKey: String?
 
+    @Option(name: .customLong("tls-client-ca"), help: "Require client certificates issued by this CA (PEM): mutual TLS.")
+    var tlsClientCA: String?
+
     @Option(help: "The security the agent declares and enforces: nosec, basic, bearer, apikey or oauth2.")
     var auth = "nosec"
 
@@ -122,6 +125,7 @@ struct ExampleAgent: AsyncParsableCommand {
             throw ValidationError("--interface needs --advertise or --discover-directories")
         }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsClientCA != nil, tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
         switch auth {
         case "nosec":
             guard credential.isEmpty, jwks == nil else { throw ValidationError("--credential and --jwks need --auth") }
@@ -190,7 +194,7 @@ struct ExampleAgent: AsyncParsableCommand {
         var tls: NIOSSL.TLSConfiguration?
         if let tlsCert, let tlsKey {
             do {
-                tls = try TLSFiles.server(certificateFile: tlsCert, keyFile: tlsKey)
+                tls = try TLSFiles.server(certificateFile: tlsCert, keyFile: tlsKey, clientCAFile: tlsClientCA)
             } catch {
                 printError(error.description)
                 throw ExitCode(2)

@@ -327,7 +327,8 @@ let package = Package(
         .testTarget(
             name: "LMOSSecurityTests",
             dependencies: [
-                "lmos", "LMOSAuth", "LMOSConsumer", "LMOSBindings", "LMOSCore", "LMOSTestSupport",
+                "lmos", "LMOSAuth", "LMOSConsumer", "LMOSBindings", "LMOSCore", "LMOSTestSupport", "LMOSAgent",
+                "LMOSDescription", "LMOSDirectoryClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -33,7 +33,7 @@ public struct AgentSecurity: Sendable {
     }
 
     /// API keys (each with its principal) in the header, query parameter or cookie `name`.
-    public static func apiKey(_ keys: [String: String], in location: SecurityScheme.APIKeyLocation = .header, name: String = "X-API-Key")
+    public static func apiKey(_ keys: [String: String], in location: AuthenticationScheme.APIKeyLocation = .header, name: String = "X-API-Key")
         -> AgentSecurity
     {
         AgentSecurity(declared: .only(.apiKey(location: location, name: name)), verifiers: CredentialVerifiers(apiKeys: keys))
@@ -90,11 +90,17 @@ struct SecurityMiddleware: RouterMiddleware {
 
     /// `GET`/`HEAD` of `/.well-known/wot` or of a thing's description `/{id}` (one path segment, not the WebSocket
     /// endpoint).
+    /// Paths are compared by their non-empty segments, as the router matches them (`//ws/` is `/ws`).
     func isDescription(_ request: Request) -> Bool {
         guard request.method == .get || request.method == .head else { return false }
-        let path = request.uri.path
-        if path == "/.well-known/wot" { return true }
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        return segments.count == 1 && !(segments.first?.isEmpty ?? true) && path != webSocketPath
+        let segments = request.uri.path.split(separator: "/")
+        if segments == [".well-known", "wot"] { return true }
+        return segments.count == 1 && segments != webSocketPath.split(separator: "/")
     }
+}
+
+/// A server configuration that cannot run as given.
+public struct AgentServerError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -72,6 +72,7 @@ public struct AgentServer: Sendable {
         handleSignals: Bool = true, onNotice: @escaping @Sendable (Notice) -> Void = { _ in },
         onReady: @escaping @Sendable (Ready) async -> Void = { _ in }
     ) async throws {
+        try await checkSecurityIsEnforced()
         let outreach = Outreach(server: self, onNotice: onNotice)
         let application = try self.application { ready in
             await outreach.start(ready)
@@ -84,6 +85,20 @@ public struct AgentServer: Sendable {
                 logger: logger))
         if control.attach(group) { await group.triggerGracefulShutdown() }
         try await group.run()
+    }
+
+    /// A description that declares security the server does not enforce would tell consumers a lie and let anyone
+    /// in: refused before listening.
+    func checkSecurityIsEnforced() async throws {
+        guard configuration.security == nil else { return }
+        for agent in agents {
+            let description = await agent.currentDescription()
+            let declared = try? DeclaredSecurity(description: description.json)
+            if let declared, !declared.isOpen {
+                throw AgentServerError(
+                    "\(agent.id) declares \(declared.required.joined(separator: ", ")) but the server enforces no security: set AgentServerConfiguration.security")
+            }
+        }
     }
 
     /// Stops a running ``run(handleSignals:onNotice:onReady:)`` as SIGTERM would: gracefully.
@@ -202,7 +217,11 @@ final class Outreach: Service, Sendable {
                 let client: DirectoryClient
                 do {
                     var made = try DirectoryClient(url: directory, httpClient: server.configuration.directoryHTTPClient ?? .shared)
-                    made.authorization = server.configuration.directoryCredentials.directoryAuthorization
+                    // Credentials go to the directories named in the configuration only, never to ones that
+                    // announced themselves on the local network (anyone can announce).
+                    if server.configuration.directories.contains(directory) {
+                        made.authorization = server.configuration.directoryCredentials.directoryAuthorization
+                    }
                     client = made
                 } catch {
                     onNotice(.registrationFailed(directory: directory, reason: "\(error)"))

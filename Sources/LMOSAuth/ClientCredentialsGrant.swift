@@ -36,6 +36,9 @@ public actor ClientCredentialsGrant {
         guard let url = tokenURL ?? endpoint else {
             throw CredentialsError("no token endpoint: the thing's oauth2 scheme names none and none was given")
         }
+        guard let origin = URLOrigin(url), origin.mayCarryCredentials else {
+            throw CredentialsError("not sending the client secret to \(url): the token endpoint must be https (plain http only to loopback)")
+        }
         let wanted = Array(Set(scopes + extra)).sorted()
         let key = url + " " + wanted.joined(separator: " ")
         let now = Date().timeIntervalSince1970

@@ -53,7 +53,7 @@ public struct Credentials: Sendable {
     }
 
     private func apply(name: String, security: DeclaredSecurity, to applied: inout Applied, depth: Int) async throws(CredentialsError) {
-        let scheme: SecurityScheme
+        let scheme: AuthenticationScheme
         do { scheme = try security.scheme(named: name) } catch { throw CredentialsError(error.description) }
         guard depth < 8 else { throw CredentialsError("the security definitions nest too deeply") }
         switch scheme {

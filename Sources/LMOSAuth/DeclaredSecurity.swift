@@ -4,11 +4,11 @@ import LMOSCore
 /// of which a request must satisfy (WoT TD 1.1 5.3.1).
 public struct DeclaredSecurity: Sendable, Hashable {
     /// Definitions by name, in document order.
-    public var definitions: [(name: String, scheme: SecurityScheme)]
+    public var definitions: [(name: String, scheme: AuthenticationScheme)]
     /// The names in force.
     public var required: [String]
 
-    public init(definitions: [(name: String, scheme: SecurityScheme)], required: [String]) {
+    public init(definitions: [(name: String, scheme: AuthenticationScheme)], required: [String]) {
         self.definitions = definitions
         self.required = required
     }
@@ -17,21 +17,21 @@ public struct DeclaredSecurity: Sendable, Hashable {
     public static let none = DeclaredSecurity(definitions: [("nosec_sc", .noSecurity)], required: ["nosec_sc"])
 
     /// One scheme in force, named `<keyword>_sc`.
-    public static func only(_ scheme: SecurityScheme) -> DeclaredSecurity {
+    public static func only(_ scheme: AuthenticationScheme) -> DeclaredSecurity {
         let name = scheme.keyword + "_sc"
         return DeclaredSecurity(definitions: [(name, scheme)], required: [name])
     }
 
     /// Reads the members of a description; a name in `security` (or in a combo) without definition is an error.
     public init(description: JSONObject) throws(SecuritySchemeError) {
-        var definitions: [(String, SecurityScheme)] = []
+        var definitions: [(String, AuthenticationScheme)] = []
         if let value = description["securityDefinitions"] {
             guard case .object(let members) = value else {
                 throw SecuritySchemeError("securityDefinitions must be an object")
             }
             for member in members {
                 do {
-                    definitions.append((member.key, try SecurityScheme(json: member.value)))
+                    definitions.append((member.key, try AuthenticationScheme(json: member.value)))
                 } catch {
                     throw SecuritySchemeError("\(member.key): \(error.description)")
                 }
@@ -58,7 +58,7 @@ public struct DeclaredSecurity: Sendable, Hashable {
     }
 
     /// The definition of `name`.
-    public func scheme(named name: String) throws(SecuritySchemeError) -> SecurityScheme {
+    public func scheme(named name: String) throws(SecuritySchemeError) -> AuthenticationScheme {
         guard let found = definitions.first(where: { $0.name == name }) else {
             throw SecuritySchemeError("security names \(name), which securityDefinitions does not define")
         }

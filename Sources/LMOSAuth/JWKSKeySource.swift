@@ -66,8 +66,15 @@ public actor JWKSKeySource {
         let time = now()
         if let loaded {
             let knows = kid.map { loaded.keys[$0] != nil } ?? true
-            if knows && time < loaded.validUntil { return loaded }
-            if !knows && time - lastAttempt < minimumRefreshInterval { return loaded }
+            if knows {
+                // Out of date: refreshed in the background while the keys at hand keep answering (an issuer that
+                // is down must not make every request wait for a timeout).
+                if time >= loaded.validUntil, inFlight == nil, time - lastAttempt >= minimumRefreshInterval {
+                    Task { _ = try? await self.reload() }
+                }
+                return loaded
+            }
+            if time - lastAttempt < minimumRefreshInterval { return loaded }
             do {
                 return try await reload()
             } catch {
@@ -121,6 +128,10 @@ public actor JWKSKeySource {
             }
             return (Array(data), 300)
         case .url(let url):
+            // Keys fetched in the clear could be anyone's: https, or plain http to loopback only.
+            guard let origin = URLOrigin(url), origin.mayCarryCredentials else {
+                throw BearerError.keysUnavailable("the JWKS URL \(url) must be https (plain http only to loopback)")
+            }
             var request = HTTPClientRequest(url: url)
             request.headers.add(name: "Accept", value: "application/jwk-set+json, application/json")
             let response: HTTPClientResponse

@@ -21,10 +21,19 @@ public struct CredentialVerifiers: Sendable {
     }
 
     /// Basic credentials from a table of users and passwords (compared in constant time).
+    /// Every entry is compared, so that the time taken says nothing about which user names exist.
     public static func basic(users: [String: String]) -> @Sendable (String, String) async -> String? {
-        { user, password in
-            guard let expected = users[user] else { return nil }
-            return ConstantTime.equal(Array(expected.utf8), Array(password.utf8)) ? user : nil
+        let table = users.map { (Array($0.key.utf8), Array($0.value.utf8), $0.key) }
+        return { user, password in
+            let givenUser = Array(user.utf8)
+            let givenPassword = Array(password.utf8)
+            var found: String?
+            for (name, secret, key) in table {
+                let nameMatches = ConstantTime.equal(name, givenUser)
+                let secretMatches = ConstantTime.equal(secret, givenPassword)
+                if nameMatches && secretMatches { found = key }
+            }
+            return found
         }
     }
 }
@@ -115,7 +124,8 @@ public struct SecurityGate: Sendable {
             return .allowed(principal: who, token: nil)
         case .bearer(let format, _, _):
             let value = presented.header("Authorization").first
-            if case .bearer(let token)? = value.flatMap(AuthorizationHeader.init), let who = verifiers.staticBearerTokens[token],
+            if case .bearer(let token)? = value.flatMap(AuthorizationHeader.init),
+                let who = ConstantTime.lookup(token, in: verifiers.staticBearerTokens),
                 format?.lowercased() != "jwt" || verifiers.tokens == nil
             {
                 return .allowed(principal: who, token: nil)
@@ -141,7 +151,7 @@ public struct SecurityGate: Sendable {
             guard let key else {
                 return .denied(status: 401, challenges: [challenge], detail: "an API key is required in the \(location.rawValue) \(keyName)")
             }
-            guard let who = verifiers.apiKeys.first(where: { ConstantTime.equal(Array($0.key.utf8), Array(key.utf8)) })?.value else {
+            guard let who = ConstantTime.lookup(key, in: verifiers.apiKeys) else {
                 return .denied(status: 401, challenges: [challenge], detail: "the API key is not known")
             }
             return .allowed(principal: who, token: nil)
@@ -193,6 +203,14 @@ public struct SecurityGate: Sendable {
 
 /// Comparison that takes the same time wherever the first difference is.
 enum ConstantTime {
+    /// The value of the entry whose key equals `secret`, comparing every key in constant time.
+    static func lookup(_ secret: String, in table: [String: String]) -> String? {
+        let given = Array(secret.utf8)
+        var found: String?
+        for (key, value) in table where equal(Array(key.utf8), given) { found = value }
+        return found
+    }
+
     static func equal(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
         var difference = UInt8(lhs.count == rhs.count ? 0 : 1)
         for index in 0..<max(lhs.count, rhs.count) {

@@ -9,7 +9,7 @@ struct TokenClaims: JWTPayload {
     var exp: Double?
     var nbf: Double?
     var iat: Double?
-    var scope: String?
+    var scope: StringOrList?
     var scp: StringOrList?
     var client_id: String?
     var azp: String?
@@ -17,8 +17,9 @@ struct TokenClaims: JWTPayload {
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 
     var scopes: Set<String> {
-        var scopes = scope.map(Scope.parse) ?? []
-        if let scp { scopes.formUnion(scp.values.flatMap { Scope.parse($0) }) }
+        // `scope` is a space-separated string (RFC 9068, RFC 8693); some providers send an array, or `scp`.
+        var scopes = Set<String>()
+        for list in [scope, scp].compactMap({ $0 }) { scopes.formUnion(list.values.flatMap { Scope.parse($0) }) }
         return scopes
     }
 }

@@ -12,15 +12,16 @@ public struct HTTPBindingClient: Sendable {
     public var timeout: TimeAmount = .seconds(60)
     /// The largest body read.
     public var maximumBodySize = 16 << 20
-    /// The credentials for each request (asked for anew each time, so that tokens can be renewed).
-    public var authorization: (@Sendable () async throws(BindingError) -> RequestAuthorization)?
+    /// The credentials for a request to a URL (asked for anew each time, so that tokens can be renewed); it may
+    /// refuse a URL it should not send credentials to.
+    public var authorization: (@Sendable (_ url: String) async throws(BindingError) -> RequestAuthorization)?
 
     /// - Parameters:
     ///   - httpClient: the client to use; its TLS settings (a custom CA, a client certificate) apply to `https`.
     ///   - authorization: the credentials a secured thing asks for.
     public init(
         httpClient: HTTPClient = HTTPBindingClient.sharedHTTPClient,
-        authorization: (@Sendable () async throws(BindingError) -> RequestAuthorization)? = nil
+        authorization: (@Sendable (_ url: String) async throws(BindingError) -> RequestAuthorization)? = nil
     ) {
         http = httpClient
         self.authorization = authorization
@@ -29,7 +30,7 @@ public struct HTTPBindingClient: Sendable {
     /// `request` with the credentials added.
     private func authorize(_ request: inout HTTPClientRequest) async throws(BindingError) {
         guard let authorization else { return }
-        let credentials = try await authorization()
+        let credentials = try await authorization(request.url)
         request.url = credentials.apply(to: request.url)
         for (name, value) in credentials.headers { request.headers.replaceOrAdd(name: name, value: value) }
     }
@@ -40,6 +41,9 @@ public struct HTTPBindingClient: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10))
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Credentials must not follow a redirect to another host (AsyncHTTPClient drops Authorization and Cookie
+        // then, but not an API key header); bindings answer directly.
+        configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 

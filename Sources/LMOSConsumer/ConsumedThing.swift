@@ -42,14 +42,23 @@ public final class ConsumedThing: Sendable {
         self.url = url
         thingID = description.id ?? url ?? ""
         let security = Result { () throws(SecuritySchemeError) in try DeclaredSecurity(description: description.json) }
-        let authorization: @Sendable () async throws(BindingError) -> RequestAuthorization = {
-            () async throws(BindingError) -> RequestAuthorization in
+        // Credentials go to the origin the description came from (or, for a description given directly, to the
+        // origins its forms name: the caller vouches for it), over TLS or to loopback only.
+        let trusted = Self.credentialOrigins(description: description, url: url)
+        let authorization: @Sendable (String) async throws(BindingError) -> RequestAuthorization = {
+            (target: String) async throws(BindingError) -> RequestAuthorization in
             let declared: DeclaredSecurity
             switch security {
             case .success(let value): declared = value
             case .failure(let error): throw BindingError("the description's security cannot be used: \(error.description)")
             }
             if declared.isOpen { return .none }
+            guard let origin = URLOrigin(target), trusted.contains(where: { $0.sameSite(as: origin) }) else {
+                throw BindingError("not sending credentials to \(URLOrigin(target)?.description ?? target): the description came from \(trusted.map(\.description).joined(separator: ", "))")
+            }
+            guard origin.mayCarryCredentials else {
+                throw BindingError("not sending credentials to \(origin) over a plain connection: use https/wss (plain only to loopback)")
+            }
             do throws(CredentialsError) {
                 let applied = try await credentials.apply(to: declared)
                 return RequestAuthorization(headers: applied.headers, query: applied.query)
@@ -60,6 +69,22 @@ public final class ConsumedThing: Sendable {
         http = HTTPBindingClient(httpClient: httpClient, authorization: authorization)
         sockets = WebSocketPool(authorization: authorization, tlsConfiguration: tlsConfiguration)
         brokers = MQTTPool()
+    }
+
+    /// Where credentials may go: the origin `url` (where the description was read), else every origin the
+    /// description's forms and `base` name.
+    static func credentialOrigins(description: ThingDescription, url: String?) -> [URLOrigin] {
+        if let url, let origin = URLOrigin(url) { return [origin] }
+        var origins: [URLOrigin] = []
+        if let base = description.json["base"]?.stringValue, let origin = URLOrigin(base) { origins.append(origin) }
+        for group in ["properties", "actions", "events"] {
+            for member in description.json[group]?.objectValue ?? JSONObject() {
+                for form in member.value["forms"]?.arrayValue ?? [] {
+                    if let href = form["href"]?.stringValue, let origin = URLOrigin(href) { origins.append(origin) }
+                }
+            }
+        }
+        return origins
     }
 
     /// Fetches the description at `url` (a host URL means its `/.well-known/wot`). Descriptions are public; the

@@ -100,7 +100,9 @@ public struct Discovery: Sendable {
     public var maximumDescriptionSize = 4 * 1024 * 1024
     /// How many directory-to-thing links are followed at most (a directory listing itself does not loop).
     public var maximumFollowDepth = 2
-    /// The `Authorization` header for directories that need one (e.g. `Credentials.directoryAuthorization`).
+    /// The `Authorization` header for directories that need one (e.g. `Credentials.directoryAuthorization`). It
+    /// goes to the directories given as introductions only, never to ones found on the network or named by a
+    /// description (anyone can announce a directory or name one).
     public var directoryAuthorization: (@Sendable () async throws -> String?)?
 
     public init(httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "lmos.discovery")) {
@@ -138,7 +140,7 @@ public struct Discovery: Sendable {
         case .url(let url):
             return await fetch(url, source: .url(url), timeout: timeout, depth: 0)
         case .directory(let url):
-            return await listDirectory(url, source: .directory(url), timeout: timeout)
+            return await listDirectory(url, source: .directory(url), timeout: timeout, withCredentials: true)
         case .multicastDNS(let interfaces):
             return await browse(interfaces, timeout: timeout)
         case .dht(let bootstrap, let query):
@@ -249,11 +251,11 @@ public struct Discovery: Sendable {
         }
     }
 
-    private func listDirectory(_ url: String, source: Source, timeout: Duration) async -> Collected {
+    private func listDirectory(_ url: String, source: Source, timeout: Duration, withCredentials: Bool = false) async -> Collected {
         do {
             var client = try DirectoryClient(url: url, httpClient: httpClient)
             client.timeout = TimeAmount(timeout)
-            client.authorization = directoryAuthorization
+            if withCredentials { client.authorization = directoryAuthorization }
             let listed = try await client.list()
             return Collected(things: listed.map { Thing(description: $0, url: nil, sources: [source]) })
         } catch {

@@ -133,11 +133,11 @@ actor MQTTPool {
 
 actor WebSocketPool {
     private var connections: [String: WebSocketConnection] = [:]
-    let authorization: @Sendable () async throws(BindingError) -> RequestAuthorization
+    let authorization: @Sendable (_ url: String) async throws(BindingError) -> RequestAuthorization
     let tlsConfiguration: TLSConfiguration?
 
     init(
-        authorization: @escaping @Sendable () async throws(BindingError) -> RequestAuthorization,
+        authorization: @escaping @Sendable (_ url: String) async throws(BindingError) -> RequestAuthorization,
         tlsConfiguration: TLSConfiguration?
     ) {
         self.authorization = authorization
@@ -147,7 +147,7 @@ actor WebSocketPool {
     func connection(to url: String) async throws(BindingError) -> WebSocketConnection {
         if let connection = connections[url], await connection.isOpen { return connection }
         let connection = try await WebSocketConnection.connect(
-            to: url, authorization: try await authorization(), tlsConfiguration: tlsConfiguration)
+            to: url, authorization: try await authorization(url), tlsConfiguration: tlsConfiguration)
         connections[url] = connection
         return connection
     }

@@ -37,9 +37,14 @@ public struct DirectoryClient: Sendable {
         if let token { authorization = { "Bearer " + token } }
     }
 
-    /// The Authorization header for a request, if any.
+    /// The Authorization header for a request, if any; never over plain http to another host than loopback.
     func authorizationHeader() async throws(DirectoryClientError) -> String? {
         guard let authorization else { return nil }
+        guard let origin = URLOrigin(baseURL), origin.mayCarryCredentials else {
+            throw DirectoryClientError(
+                status: nil,
+                detail: "not sending credentials to \(baseURL) over plain http: use https (plain http only to loopback)")
+        }
         do {
             return try await authorization()
         } catch {

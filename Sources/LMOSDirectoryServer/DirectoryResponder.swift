@@ -80,7 +80,7 @@ public struct DirectoryResponder: HTTPResponder {
     private func authorize(_ call: inout Call, _ operation: DirectoryAccessControl.Operation) async throws {
         guard let accessControl else { return }
         call.requester = try await accessControl.requester(
-            authorization: call.request.headers[.authorization], for: operation)
+            authorization: call.request.headers[.authorization], for: operation, logger: logger)
     }
 
     private func route(_ call: Call, method: HTTPRequest.Method, path: String) async throws -> Response {

@@ -42,7 +42,9 @@ extension DevelopmentCertificates {
     /// missing); key files get mode 0600.
     public static func write(_ issued: Issued, to directory: String, includingAuthority: Bool) throws(TLSFileError) {
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // A new folder is the owner's alone (it holds private keys).
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw TLSFileError(path: directory, reason: "cannot create the folder (\(error.localizedDescription))")
         }
@@ -60,11 +62,11 @@ extension DevelopmentCertificates {
         }
     }
 
-    /// Writes through a temporary file and a rename; private files are created with mode 0600 (never readable by
-    /// others, not even for a moment).
+    /// Writes through a new temporary file (a random name, created exclusively, never through a symbolic link) and
+    /// a rename; private files are created with mode 0600 (never readable by others, not even for a moment).
     static func write(_ text: String, to path: String, private isPrivate: Bool) throws(TLSFileError) {
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, isPrivate ? 0o600 : 0o644)
+        let temporary = path + ".tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, isPrivate ? 0o600 : 0o644)
         guard descriptor >= 0 else {
             throw TLSFileError(path: path, reason: "cannot be written (\(String(cString: strerror(errno))))")
         }
@@ -81,8 +83,12 @@ extension DevelopmentCertificates {
             }
             written += result
         }
-        fchmod(descriptor, isPrivate ? 0o600 : 0o644)
-        fsync(descriptor)
+        guard fchmod(descriptor, isPrivate ? 0o600 : 0o644) == 0, fsync(descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            unlink(temporary)
+            throw TLSFileError(path: path, reason: "cannot be written (\(reason))")
+        }
         close(descriptor)
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -56,7 +56,7 @@ struct SecuritySchemeTests {
             return
         }
 
-        for location in [SecurityScheme.APIKeyLocation.header, .query, .cookie] {
+        for location in [AuthenticationScheme.APIKeyLocation.header, .query, .cookie] {
             let gate = SecurityGate(security: .only(.apiKey(location: location, name: "k")), verifiers: CredentialVerifiers(apiKeys: ["abc": "svc"]))
             let presented: PresentedCredentials
             switch location {

@@ -220,7 +220,7 @@ struct DirectoryAuthTests {
 
     @Test("bad JWKS at start: a one-line error and exit 1; usage errors exit 64")
     func startErrors() async throws {
-        let missing = try lmos(["directory", "serve", "--port", "0", "--store", "memory", "--auth", "jwt", "--jwks", "/nonexistent/jwks.json"])
+        let missing = try lmos(["directory", "serve", "--port", "0", "--store", "memory", "--auth", "jwt", "--jwks", "/nonexistent/jwks.json", "--issuer", "https://i", "--audience", "a"])
         #expect(missing.status == 1 && missing.stderr.contains("cannot read the JWKS file /nonexistent/jwks.json"), "\(missing.stderr)")
         let usage = try lmos(["directory", "serve", "--auth", "jwt"])
         #expect(usage.status == 64 && usage.stderr.contains("--auth jwt needs --jwks"), "\(usage.stderr)")

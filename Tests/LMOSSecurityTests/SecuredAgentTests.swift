@@ -93,3 +93,20 @@ struct SecuredAgentTests {
         }
     }
 }
+
+extension SecuredAgentTests {
+    @Test("the WebSocket path is checked however it is written; descriptions stay readable")
+    func pathForms() async throws {
+        let server = try await agent(["--auth", "bearer", "--credential", "t0ken"])
+        defer { server.stop() }
+        for path in ["/ws", "//ws", "/ws/", "/ws?x=1"] {
+            let answer = try await HTTP.send(.GET, server.url + path)
+            #expect(answer.status == 401, "GET \(path): \(answer.status)")
+        }
+        #expect(try await HTTP.send(.GET, server.url + "/.well-known/wot").status == 200)
+        let id = try #require(try await HTTP.send(.GET, server.url + "/.well-known/wot").json?["id"]?.stringValue)
+        #expect(try await HTTP.send(.GET, server.url + "/" + id).status == 200)
+        #expect(try await HTTP.send(.GET, server.url + "/" + id + "/properties/persona").status == 401)
+        #expect(try await HTTP.send(.GET, server.url + "/" + id + "/properties/persona", token: "t0ken").status == 200)
+    }
+}

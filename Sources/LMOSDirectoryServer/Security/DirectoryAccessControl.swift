@@ -2,6 +2,7 @@ import HTTPTypes
 import LMOSAuth
 import LMOSCore
 import LMOSDirectory
+import Logging
 
 /// Who may do what in a directory with authentication on (PROTOCOL.md 7): bearer JWTs checked by a
 /// ``BearerTokenVerifier``; reads need `lmos:read` (or nothing with ``publicRead``), writes `lmos:write`; a token
@@ -30,19 +31,24 @@ public struct DirectoryAccessControl: Sendable {
     }
 
     /// The requester a request speaks for, or a problem (401/403/400/503 with its challenge).
-    func requester(authorization: String?, for operation: Operation) async throws(Problem) -> Requester {
+    func requester(authorization: String?, for operation: Operation, logger: Logger? = nil) async throws(Problem) -> Requester {
         if operation == .read && publicRead { return .anonymous }
         do throws(BearerError) {
             let token = try await verifier.authorize(
                 header: authorization, requiring: [operation == .read ? Scope.read : Scope.write])
-            if token.has(Scope.admin) { return .administrator(subject: token.subject) }
-            guard let subject = token.subject else {
+            if token.has(Scope.admin) { return .administrator(subject: token.subject.flatMap { $0.isEmpty ? nil : $0 }) }
+            guard let subject = token.subject, !subject.isEmpty else {
                 throw BearerError.invalidToken("the token names no subject (sub or client_id)")
             }
             return .subject(subject)
         } catch {
             var headers: HTTPFields = [:]
             if let challenge = error.challenge(realm: realm) { headers[.wwwAuthenticate] = challenge }
+            // Where the keys come from and why they failed is for the operator's log, not for any client.
+            if case .keysUnavailable(let reason) = error {
+                logger?.error("cannot check bearer tokens", metadata: ["reason": "\(reason)"])
+                throw Problem(.serviceUnavailable, "the token keys are unavailable; try again later", headers: headers)
+            }
             throw Problem(Self.status(error), error.description, headers: headers)
         }
     }
@@ -61,7 +67,7 @@ public struct DirectoryAccessControl: Sendable {
     /// The security the directory's own description declares.
     var declared: DeclaredSecurity {
         let scopes = [Scope.read, Scope.write, Scope.admin]
-        let scheme: SecurityScheme =
+        let scheme: AuthenticationScheme =
             tokenURL.map { .oauth2(flow: "client", token: $0, authorization: nil, scopes: scopes) }
             ?? .bearer(format: "jwt", algorithm: nil, authorization: verifier.requirements.issuer)
         var security = DeclaredSecurity.only(scheme)

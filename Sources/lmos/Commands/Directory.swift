@@ -146,14 +146,24 @@ extension Directory {
                 }
             case "jwt":
                 guard jwks != nil else { throw ValidationError("--auth jwt needs --jwks FILE|URL") }
+                // Without them any token the identity provider signs, for any service, would be accepted.
+                guard issuer != nil, audience != nil else {
+                    throw ValidationError("--auth jwt needs --issuer and --audience (the tokens meant for this directory)")
+                }
             default:
                 throw ValidationError("--auth must be none or jwt, not '\(auth)'")
             }
             guard clockSkew >= 0, clockSkew <= 600 else { throw ValidationError("--clock-skew must be 0 to 600 seconds") }
-            guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
-            if let rateBurst, rateBurst < 1 { throw ValidationError("--rate-burst must be at least 1") }
+            guard rateLimit == 0 || (rateLimit >= 0.001 && rateLimit <= 1_000_000) else {
+                throw ValidationError("--rate-limit must be 0 (no limit) or 0.001 to 1000000 requests per second")
+            }
+            if let rateBurst, !(1...10_000_000).contains(rateBurst) { throw ValidationError("--rate-burst must be 1 to 10000000") }
+            if rateBurst != nil, rateLimit == 0 { throw ValidationError("--rate-burst needs --rate-limit above 0") }
             guard maxEventStreams >= 0 else { throw ValidationError("--max-event-streams must be 0 or more") }
-            guard idleTimeout > 0, bodyTimeout > 0 else { throw ValidationError("--idle-timeout and --body-timeout must be above 0") }
+            guard (0.1...86_400).contains(idleTimeout), (0.1...86_400).contains(bodyTimeout) else {
+                throw ValidationError("--idle-timeout and --body-timeout must be 0.1 to 86400 seconds")
+            }
+            if caFile != nil, auth != "jwt" { throw ValidationError("--ca-file (the CA of an https JWKS) needs --auth jwt") }
             if let maxTTL, !(maxTTL > 0) { throw ValidationError("--max-ttl must be a number of seconds above 0") }
             guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be above 0") }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }

@@ -137,8 +137,15 @@ struct ExampleAgent: AsyncParsableCommand {
             guard !credential.isEmpty else { throw ValidationError("--auth \(auth) needs --credential (repeatable)") }
         case "oauth2":
             guard jwks != nil else { throw ValidationError("--auth oauth2 needs --jwks FILE|URL") }
+            guard issuer != nil, audience != nil else {
+                throw ValidationError("--auth oauth2 needs --issuer and --audience (the tokens meant for this agent)")
+            }
         default:
             throw ValidationError("--auth must be nosec, basic, bearer, apikey or oauth2, not '\(auth)'")
+        }
+        if auth != "nosec", mqtt != nil {
+            // The broker's own authentication guards MQTT forms; the agent cannot check credentials there.
+            throw ValidationError("--mqtt cannot be combined with --auth: secure the broker (users, TLS) and expose the agent there without --auth")
         }
         if auth != "oauth2", issuer != nil || audience != nil || authTokenURL != nil || !authScope.isEmpty {
             throw ValidationError("--issuer, --audience, --auth-token-url and --auth-scope go with --auth oauth2")

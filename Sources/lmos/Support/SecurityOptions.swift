@@ -39,6 +39,8 @@ struct ClientTLSOptions: ParsableArguments {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(10)
+        // Credentials must not follow a redirect elsewhere.
+        configuration.redirectConfiguration = .disallow
         if let tls = try self.configuration() { configuration.tlsConfiguration = tls }
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -62,6 +64,7 @@ struct TokenOptions: ParsableArguments {
     var scope: [String] = []
 
     func validate() throws {
+        if token != nil, clientID != nil { throw ValidationError("give --token or --client-id, not both") }
         if clientID != nil, resolvedSecret == nil {
             throw ValidationError("--client-id needs --client-secret (or LMOS_CLIENT_SECRET)")
         }

@@ -1,7 +1,8 @@
 import LMOSCore
 
-/// A security scheme of a Thing Description (`securityDefinitions`, WoT TD 1.1 5.3.3) that LMOS supports.
-public enum SecurityScheme: Sendable, Hashable {
+/// What a security scheme of a Thing Description (`securityDefinitions`, WoT TD 1.1 5.3.3) asks of a request, for
+/// the schemes LMOS supports (the description model's `LMOSDescription.SecurityScheme` is the raw definition).
+public enum AuthenticationScheme: Sendable, Hashable {
     /// No security.
     case noSecurity
     /// HTTP Basic (RFC 7617) in the Authorization header.

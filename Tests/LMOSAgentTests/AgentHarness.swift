@@ -25,9 +25,12 @@ final class RunningAgent: Sendable {
         let server = AgentServer(agents: agents, configuration: configuration, logger: Logger(label: "test.agent"))
         let (readiness, continuation) = AsyncStream<AgentServer.Ready>.makeStream()
         let task = Task {
+            // A server that stops before it is ready (it could not start) ends the wait instead of leaving it hanging.
+            defer { continuation.finish() }
             try await server.run(handleSignals: false, onNotice: onNotice) { ready in continuation.yield(ready) }
         }
         for await ready in readiness { return RunningAgent(server: server, ready: ready, task: task) }
+        try await task.value
         throw CancellationError()
     }
 

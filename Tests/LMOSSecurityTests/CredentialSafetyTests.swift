@@ -71,12 +71,12 @@ struct CredentialSafetyTests {
     }
 
     @Test("usage errors: --auth jwt without issuer and audience, --mqtt with --auth, --token with --client-id")
-    func usage() throws {
-        let jwt = try lmos(["directory", "serve", "--auth", "jwt", "--jwks", "jwks.json"])
+    func usage() async throws {
+        let jwt = try await lmos(["directory", "serve", "--auth", "jwt", "--jwks", "jwks.json"])
         #expect(jwt.status == 64 && jwt.stderr.contains("--issuer and --audience"), "\(jwt.stderr)")
-        let mqtt = try lmos(["example", "agent", "--auth", "bearer", "--credential", "t", "--mqtt", "mqtt://127.0.0.1:1883"])
+        let mqtt = try await lmos(["example", "agent", "--auth", "bearer", "--credential", "t", "--mqtt", "mqtt://127.0.0.1:1883"])
         #expect(mqtt.status == 64, "\(mqtt.stderr)")
-        let both = try lmos(["search", "--directory", "https://d.example", "--token", "t", "--client-id", "c", "--client-secret", "s", "--token-url", "https://as/token"])
+        let both = try await lmos(["search", "--directory", "https://d.example", "--token", "t", "--client-id", "c", "--client-secret", "s", "--token-url", "https://as/token"])
         #expect(both.status == 64 && both.stderr.contains("not both"), "\(both.stderr)")
     }
 }

@@ -197,22 +197,22 @@ struct DirectoryAuthTests {
         try Data(agentDescription(id: "urn:example:cli", title: "CLI Agent").jsonBytes()).write(to: URL(fileURLWithPath: file))
         let directory = setup.directory.url
 
-        let refused = try lmos(["register", file, "--directory", directory])
+        let refused = try await lmos(["register", file, "--directory", directory])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("401"), "\(refused.stderr)")
-        let registered = try lmos(["register", file, "--directory", directory, "--token", setup.tokens[.owner] ?? ""])
+        let registered = try await lmos(["register", file, "--directory", directory, "--token", setup.tokens[.owner] ?? ""])
         #expect(registered.status == 0, "\(registered.stderr)")
-        let fromEnvironment = try lmos(["search", "--directory", directory, "--query", "CLI"], environment: ["LMOS_TOKEN": setup.readOnly])
+        let fromEnvironment = try await lmos(["search", "--directory", directory, "--query", "CLI"], environment: ["LMOS_TOKEN": setup.readOnly])
         #expect(fromEnvironment.status == 0 && fromEnvironment.output.contains("urn:example:cli"), "\(fromEnvironment.stderr)")
-        let discovered = try lmos(["discover", "--directory", directory, "--token", setup.readOnly, "--format", "json"])
+        let discovered = try await lmos(["discover", "--directory", directory, "--token", setup.readOnly, "--format", "json"])
         #expect(discovered.status == 0 && discovered.output.contains("urn:example:cli"), "\(discovered.output) \(discovered.stderr)")
-        let stranger = try lmos(["deregister", "urn:example:cli", "--directory", directory, "--token", setup.tokens[.otherOwner] ?? ""])
+        let stranger = try await lmos(["deregister", "urn:example:cli", "--directory", directory, "--token", setup.tokens[.otherOwner] ?? ""])
         #expect(stranger.status == 1 && stranger.stderr.contains("403"), "\(stranger.stderr)")
-        let granted = try lmos([
+        let granted = try await lmos([
             "deregister", "urn:example:cli", "--directory", directory, "--client-id", "alice-app", "--token-url", setup.oauth.tokenURL,
         ], environment: ["LMOS_CLIENT_SECRET": "alice-app-secret"])
         #expect(granted.status == 0, "\(granted.stderr)")
-        let wrongSecret = try lmos([
+        let wrongSecret = try await lmos([
             "search", "--directory", directory, "--client-id", "alice-app", "--client-secret", "nope", "--token-url", setup.oauth.tokenURL,
         ])
         #expect(wrongSecret.status == 1 && wrongSecret.stderr.contains("invalid_client"), "\(wrongSecret.stderr)")
@@ -220,11 +220,11 @@ struct DirectoryAuthTests {
 
     @Test("bad JWKS at start: a one-line error and exit 1; usage errors exit 64")
     func startErrors() async throws {
-        let missing = try lmos(["directory", "serve", "--port", "0", "--store", "memory", "--auth", "jwt", "--jwks", "/nonexistent/jwks.json", "--issuer", "https://i", "--audience", "a"])
+        let missing = try await lmos(["directory", "serve", "--port", "0", "--store", "memory", "--auth", "jwt", "--jwks", "/nonexistent/jwks.json", "--issuer", "https://i", "--audience", "a"])
         #expect(missing.status == 1 && missing.stderr.contains("cannot read the JWKS file /nonexistent/jwks.json"), "\(missing.stderr)")
-        let usage = try lmos(["directory", "serve", "--auth", "jwt"])
+        let usage = try await lmos(["directory", "serve", "--auth", "jwt"])
         #expect(usage.status == 64 && usage.stderr.contains("--auth jwt needs --jwks"), "\(usage.stderr)")
-        let orphan = try lmos(["directory", "serve", "--public-read"])
+        let orphan = try await lmos(["directory", "serve", "--public-read"])
         #expect(orphan.status == 64, "\(orphan.stderr)")
     }
 }

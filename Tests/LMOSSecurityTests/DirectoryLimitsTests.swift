@@ -48,7 +48,7 @@ struct DirectoryLimitsTests {
         let second = try RawConnection(port: directory.port)
         for connection in [first, second] {
             connection.send("GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
-            #expect(try connection.statusLine().contains(" 200 "))
+            #expect(try await connection.statusLine().contains(" 200 "))
         }
         let third = try await HTTP.head(of: directory.url + "/events", token: nil)
         #expect(third.status == 429)
@@ -59,7 +59,7 @@ struct DirectoryLimitsTests {
             try await Task.sleep(for: .milliseconds(100))
             let connection = try RawConnection(port: directory.port)
             connection.send("GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
-            reopened = try connection.statusLine().contains(" 200 ") ? 200 : 429
+            reopened = try await connection.statusLine().contains(" 200 ") ? 200 : 429
             connection.close()
         }
         #expect(reopened == 200)
@@ -75,18 +75,18 @@ struct DirectoryLimitsTests {
         let slowBody = try RawConnection(port: directory.port)
         slowBody.send("PUT /things/urn:example:slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/td+json\r\nContent-Length: 500\r\n\r\n{\"title\":")
         let started = Date()
-        #expect(try slowBody.statusLine(timeout: 10).contains(" 408 "))
+        #expect(try await slowBody.statusLine(timeout: 10).contains(" 408 "))
         #expect(Date().timeIntervalSince(started) < 8)
         slowBody.close()
 
         let idle = try RawConnection(port: directory.port)
         let opened = Date()
-        #expect(idle.waitForClose(timeout: 10))
+        #expect(await idle.waitForClose(timeout: 10))
         #expect(Date().timeIntervalSince(opened) < 8)
         // Half a request head, then nothing: closed as well.
         let partial = try RawConnection(port: directory.port)
         partial.send("GET /things HTTP/1.1\r\nHost: x\r\n")
-        #expect(partial.waitForClose(timeout: 10))
+        #expect(await partial.waitForClose(timeout: 10))
         // The directory still answers.
         #expect(try await HTTP.send(.GET, directory.url + "/things").status == 200)
     }
@@ -116,8 +116,17 @@ final class RawConnection: @unchecked Sendable {
         _ = bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
-    /// The first line the server sends, waiting at most `timeout` seconds.
-    func statusLine(timeout: Double = 10) throws -> String {
+    /// The first line the server sends, waiting at most `timeout` seconds (on a thread of its own).
+    func statusLine(timeout: Double = 10) async throws -> String {
+        try await Subprocess.offPool { try self.blockingStatusLine(timeout: timeout) }
+    }
+
+    /// Whether the server closes the connection within `timeout` seconds (waiting on a thread of its own).
+    func waitForClose(timeout: Double) async -> Bool {
+        (try? await Subprocess.offPool { self.blockingWaitForClose(timeout: timeout) }) ?? false
+    }
+
+    private func blockingStatusLine(timeout: Double) throws -> String {
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -134,8 +143,7 @@ final class RawConnection: @unchecked Sendable {
         throw HarnessError("no status line within \(timeout) s (got \(received.count) bytes)")
     }
 
-    /// Whether the server closes the connection within `timeout` seconds.
-    func waitForClose(timeout: Double) -> Bool {
+    private func blockingWaitForClose(timeout: Double) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)

@@ -153,9 +153,9 @@ final class LMOSServer: Sendable {
     }
 }
 
-/// Runs the `lmos` binary to the end.
-func lmos(_ arguments: [String], environment: [String: String]? = nil) throws -> Subprocess.Result {
-    try Subprocess.run(try lmosBinary(), arguments, environment: environment)
+/// Runs the `lmos` binary to the end (on a thread of its own: see `Subprocess.runOffPool`).
+func lmos(_ arguments: [String], environment: [String: String]? = nil) async throws -> Subprocess.Result {
+    try await Subprocess.runOffPool(try lmosBinary(), arguments, environment: environment)
 }
 
 /// A minimal valid Agent Description.

@@ -80,11 +80,11 @@ struct SecuredAgentTests {
             let server = try await agent(["--auth", entry.auth, "--credential", entry.credential])
             defer { server.stop() }
             for via in ["http", "ws"] {
-                let good = try lmos(["call", server.url, "chat", "--input", input, "--via", via] + entry.good)
+                let good = try await lmos(["call", server.url, "chat", "--input", input, "--via", via] + entry.good)
                 #expect(good.status == 0, "\(entry.auth) via \(via): \(good.stderr)")
-                let bad = try lmos(["call", server.url, "chat", "--input", input, "--via", via] + entry.bad)
+                let bad = try await lmos(["call", server.url, "chat", "--input", input, "--via", via] + entry.bad)
                 #expect(bad.status == 1, "\(entry.auth) via \(via) with wrong credentials: \(bad.output)")
-                let none = try lmos(["call", server.url, "chat", "--input", input, "--via", via])
+                let none = try await lmos(["call", server.url, "chat", "--input", input, "--via", via])
                 #expect(none.status == 1 && none.stderr.contains("secured"), "\(entry.auth) via \(via) without credentials: \(none.stderr)")
             }
             let raw = try await HTTP.send(.GET, server.url + "/.well-known/wot")

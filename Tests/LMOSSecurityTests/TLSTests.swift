@@ -13,19 +13,19 @@ struct TLSTests {
         var other: String { folder.appendingPathComponent("other").path }
     }
 
-    func certificates() throws -> Certificates {
+    func certificates() async throws -> Certificates {
         let folder = try Subprocess.temporaryDirectory(prefix: "lmos-security-tls")
         let certificates = Certificates(folder: folder)
-        let good = try lmos(["dev-cert", "--host", "localhost", "--host", "127.0.0.1", "--out", certificates.good])
+        let good = try await lmos(["dev-cert", "--host", "localhost", "--host", "127.0.0.1", "--out", certificates.good])
         #expect(good.status == 0, "\(good.stderr)")
-        let other = try lmos(["dev-cert", "--host", "localhost", "--host", "127.0.0.1", "--out", certificates.other])
+        let other = try await lmos(["dev-cert", "--host", "localhost", "--host", "127.0.0.1", "--out", certificates.other])
         #expect(other.status == 0, "\(other.stderr)")
         return certificates
     }
 
     @Test("the directory and the agent over https/wss: our CLI with --ca-file, Python requests and websockets; other CAs refused")
     func endToEnd() async throws {
-        let certs = try certificates()
+        let certs = try await certificates()
         defer { try? FileManager.default.removeItem(at: certs.folder) }
         let tls = ["--tls-cert", certs.good + "/cert.pem", "--tls-key", certs.good + "/key.pem"]
         let directory = try await LMOSServer.directory(tls)
@@ -37,22 +37,22 @@ struct TLSTests {
         defer { agent.stop() }
         #expect(agent.url.hasPrefix("https://127.0.0.1:"))
 
-        let trusted = try lmos(["search", "--directory", directory.url, "--ca-file", certs.good + "/ca.pem"])
+        let trusted = try await lmos(["search", "--directory", directory.url, "--ca-file", certs.good + "/ca.pem"])
         #expect(trusted.status == 0, "\(trusted.stderr)")
-        let system = try lmos(["search", "--directory", directory.url])
+        let system = try await lmos(["search", "--directory", directory.url])
         #expect(system.status == 1 && system.stderr.lowercased().contains("certificate"), "\(system.stderr)")
-        let wrong = try lmos(["search", "--directory", directory.url, "--ca-file", certs.other + "/ca.pem"])
+        let wrong = try await lmos(["search", "--directory", directory.url, "--ca-file", certs.other + "/ca.pem"])
         #expect(wrong.status == 1, "\(wrong.stderr)")
 
         let input = #"{"messages":[{"role":"user","content":"Hi"}]}"#
         for via in ["http", "ws"] {
-            let call = try lmos(["call", agent.url, "chat", "--input", input, "--via", via, "--token", "agent-token", "--ca-file", certs.good + "/ca.pem"])
+            let call = try await lmos(["call", agent.url, "chat", "--input", input, "--via", via, "--token", "agent-token", "--ca-file", certs.good + "/ca.pem"])
             #expect(call.status == 0, "via \(via): \(call.stderr)")
-            let refused = try lmos(["call", agent.url, "chat", "--input", input, "--via", via, "--token", "agent-token", "--ca-file", certs.other + "/ca.pem"])
+            let refused = try await lmos(["call", agent.url, "chat", "--input", input, "--via", via, "--token", "agent-token", "--ca-file", certs.other + "/ca.pem"])
             #expect(refused.status == 1, "via \(via) with another CA: \(refused.output)")
         }
 
-        let peer = try Subprocess.run(
+        let peer = try await Subprocess.runOffPool(
             URL(fileURLWithPath: "/usr/bin/env"),
             [
                 "python3", Peers.folder.appendingPathComponent("tls_peer.py").path, "--directory", directory.url, "--agent", agent.url,
@@ -64,26 +64,26 @@ struct TLSTests {
 
     @Test("mutual TLS: with --tls-client-ca only clients with a certificate from that CA get through")
     func mutualTLS() async throws {
-        let certs = try certificates()
+        let certs = try await certificates()
         defer { try? FileManager.default.removeItem(at: certs.folder) }
         let directory = try await LMOSServer.directory([
             "--tls-cert", certs.good + "/cert.pem", "--tls-key", certs.good + "/key.pem", "--tls-client-ca", certs.good + "/ca.pem",
         ])
         defer { directory.stop() }
         let trust = ["--ca-file", certs.good + "/ca.pem"]
-        let without = try lmos(["search", "--directory", directory.url] + trust)
+        let without = try await lmos(["search", "--directory", directory.url] + trust)
         #expect(without.status == 1, "\(without.output)")
-        let with = try lmos(["search", "--directory", directory.url, "--client-cert", certs.good + "/cert.pem", "--client-key", certs.good + "/key.pem"] + trust)
+        let with = try await lmos(["search", "--directory", directory.url, "--client-cert", certs.good + "/cert.pem", "--client-key", certs.good + "/key.pem"] + trust)
         #expect(with.status == 0, "\(with.stderr)")
-        let foreign = try lmos(["search", "--directory", directory.url, "--client-cert", certs.other + "/cert.pem", "--client-key", certs.other + "/key.pem"] + trust)
+        let foreign = try await lmos(["search", "--directory", directory.url, "--client-cert", certs.other + "/cert.pem", "--client-key", certs.other + "/key.pem"] + trust)
         #expect(foreign.status == 1, "\(foreign.output)")
-        let half = try lmos(["search", "--directory", directory.url, "--client-cert", certs.good + "/cert.pem"] + trust)
+        let half = try await lmos(["search", "--directory", directory.url, "--client-cert", certs.good + "/cert.pem"] + trust)
         #expect(half.status == 64, "\(half.stderr)")
     }
 
     @Test("an agent registers in an https directory with authentication, with a token from the client-credentials grant")
     func registrationOverTLS() async throws {
-        let certs = try certificates()
+        let certs = try await certificates()
         defer { try? FileManager.default.removeItem(at: certs.folder) }
         let oauth = try await OAuthServer()
         defer { oauth.stop() }

@@ -39,6 +39,34 @@ public enum Subprocess {
         return Result(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// ``run(_:_:stdin:in:environment:)`` on a thread of its own, so that waiting for the program does not hold one
+    /// of the few threads Swift concurrency runs every task on (a test that waits for a CLI talking to a server in
+    /// the same process, or many such tests at once, would starve the rest).
+    public static func runOffPool(
+        _ executable: URL, _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil,
+        environment: [String: String]? = nil
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+            let thread = Thread {
+                do {
+                    continuation.resume(returning: try run(executable, arguments, stdin: stdin, in: directory, environment: environment))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.start()
+        }
+    }
+
+    /// Runs `work` on a thread of its own (blocking socket calls in tests), off Swift concurrency's threads.
+    public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            Thread {
+                do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
+            }.start()
+        }
+    }
+
     /// A fresh directory under the system's temporary folder; the caller removes it.
     public static func temporaryDirectory(prefix: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")

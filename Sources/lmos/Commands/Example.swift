@@ -23,12 +23,18 @@ struct ExampleAgent: AsyncParsableCommand {
             Serves HTTP and WebSocket (sub-protocol lmosprotocol, at /ws) on one port; its description, with a form
             for each transport on every affordance, is at /.well-known/wot and at /{id}. Prints the description URL.
             With --directory it registers in that directory (renewed before the TTL runs out, removed at Ctrl-C);
-            with --advertise it is announced on the local network (mDNS).
+            with --advertise it is announced on the local network (mDNS). With --tls-cert/--tls-key it serves https
+            and wss; with --auth its description declares that scheme and every interaction must satisfy it (the
+            description itself stays readable). Credentials for directories (--token, --client-id) go to the
+            --directory URLs only, never to directories found on the network.
 
             Examples:
               lmos example agent --port 9000
               lmos call http://127.0.0.1:9000 chat --input '{"messages":[{"role":"user","content":"Hi"}]}'
               lmos example agent --port 0 --directory http://127.0.0.1:8080 --advertise
+              lmos example agent --tls-cert certs/cert.pem --tls-key certs/key.pem --auth basic --credential ann:s3cret
+              lmos example agent --auth oauth2 --jwks https://idp.example/jwks.json --issuer https://idp.example \
+                  --audience lmos-agents --auth-token-url https://idp.example/token --auth-scope lmos:read
             """)
 
     @Option(help: "The port (0: any free port).")

@@ -58,8 +58,9 @@ struct AgentCLITests {
                 let call = try Self.lmos(["call", url, "chat", "--input", #"{"messages":[{"role":"user","content":"\#(text)"}]}"#])
                 #expect(call.status == 0)
             }
-            let first = try await subscriber.line(timeout: 10) { $0.contains("first") }
-            let second = try await subscriber.line(timeout: 10) { $0.contains("second") }
+            // Generous waits: the whole test run shares two cores with many servers.
+            let first = try await subscriber.line(timeout: 30) { $0.contains("first") }
+            let second = try await subscriber.line(timeout: 30) { $0.contains("second") }
             #expect(subscriber.standardOutput.split(separator: "\n").filter { $0.hasPrefix("{") }.count == 2)
             #expect(try JSONValue(parsing: first)["content"] == "first")
             #expect(try JSONValue(parsing: second)["content"] == "second")
@@ -96,9 +97,9 @@ struct AgentCLITests {
         let caller = try BackgroundProcess(
             try lmosBinary(), ["call", url, "chat-stream", "--stream", "--input", #"{"messages":[{"role":"user","content":"\#(words)"}]}"#])
         defer { caller.terminate() }
-        _ = try await caller.line(timeout: 10) { $0.contains(#""status":"running""#) }
+        _ = try await caller.line(timeout: 30) { $0.contains(#""status":"running""#) }
         _ = await caller.signal(SIGINT, waitingUpTo: 0)
-        let final = try await caller.line(timeout: 10) { $0.contains(#""status":"failed""#) }
+        let final = try await caller.line(timeout: 30) { $0.contains(#""status":"failed""#) }
         #expect(final.contains("Cancelled"))
         #expect(await caller.signal(0, waitingUpTo: 10) == 1, "a cancelled call exits 1")
     }

@@ -8,87 +8,89 @@ import Testing
 import Glibc
 #endif
 
-/// The limits that keep a public directory standing: request rate and event streams per client, slow clients.
-@Suite("Directory limits", .serialized)
-struct DirectoryLimitsTests {
-    @Test("a client over its request rate gets 429 with Retry-After, and its allowance comes back")
-    func rate() async throws {
-        // A slow rate, so that a busy machine (the whole suite in parallel) cannot refill the bucket between requests.
-        let directory = try await LMOSServer.directory(["--rate-limit", "0.5", "--rate-burst", "3", "--limit-loopback"])
-        defer { directory.stop() }
-        var statuses: [Int] = []
-        var retryAfter: String?
-        for _ in 0..<10 {
-            let answer = try await HTTP.send(.GET, directory.url + "/things")
-            statuses.append(answer.status)
-            if answer.status == 429 {
-                retryAfter = retryAfter ?? answer.headers["Retry-After"].first
-                #expect(answer.headers["Content-Type"].first?.hasPrefix("application/problem+json") == true)
+extension SecurityEndToEnd {
+    /// The limits that keep a public directory standing: request rate and event streams per client, slow clients.
+    @Suite("Directory limits", .serialized)
+    struct DirectoryLimitsTests {
+        @Test("a client over its request rate gets 429 with Retry-After, and its allowance comes back")
+        func rate() async throws {
+            // A slow rate, so that a busy machine (the whole suite in parallel) cannot refill the bucket between requests.
+            let directory = try await LMOSServer.directory(["--rate-limit", "0.5", "--rate-burst", "3", "--limit-loopback"])
+            defer { directory.stop() }
+            var statuses: [Int] = []
+            var retryAfter: String?
+            for _ in 0..<10 {
+                let answer = try await HTTP.send(.GET, directory.url + "/things")
+                statuses.append(answer.status)
+                if answer.status == 429 {
+                    retryAfter = retryAfter ?? answer.headers["Retry-After"].first
+                    #expect(answer.headers["Content-Type"].first?.hasPrefix("application/problem+json") == true)
+                }
             }
+            #expect(statuses.prefix(3).allSatisfy { $0 == 200 }, "\(statuses)")
+            #expect(statuses.contains(429), "\(statuses)")
+            #expect(retryAfter.flatMap(Int.init).map { $0 >= 1 } == true)
+            try await Task.sleep(for: .milliseconds(2200))
+            #expect(try await HTTP.send(.GET, directory.url + "/things").status == 200)
         }
-        #expect(statuses.prefix(3).allSatisfy { $0 == 200 }, "\(statuses)")
-        #expect(statuses.contains(429), "\(statuses)")
-        #expect(retryAfter.flatMap(Int.init).map { $0 >= 1 } == true)
-        try await Task.sleep(for: .milliseconds(2200))
-        #expect(try await HTTP.send(.GET, directory.url + "/things").status == 200)
-    }
 
-    @Test("loopback clients are exempt unless --limit-loopback")
-    func loopbackExempt() async throws {
-        let directory = try await LMOSServer.directory(["--rate-limit", "1", "--rate-burst", "1"])
-        defer { directory.stop() }
-        for _ in 0..<10 { #expect(try await HTTP.send(.GET, directory.url + "/things").status == 200) }
-    }
-
-    @Test("a client may hold --max-event-streams event streams; one more gets 429 until one closes")
-    func eventStreams() async throws {
-        let directory = try await LMOSServer.directory(["--max-event-streams", "2", "--limit-loopback"])
-        defer { directory.stop() }
-        let first = try RawConnection(port: directory.port)
-        let second = try RawConnection(port: directory.port)
-        for connection in [first, second] {
-            connection.send("GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
-            #expect(try await connection.statusLine().contains(" 200 "))
+        @Test("loopback clients are exempt unless --limit-loopback")
+        func loopbackExempt() async throws {
+            let directory = try await LMOSServer.directory(["--rate-limit", "1", "--rate-burst", "1"])
+            defer { directory.stop() }
+            for _ in 0..<10 { #expect(try await HTTP.send(.GET, directory.url + "/things").status == 200) }
         }
-        let third = try await HTTP.head(of: directory.url + "/events", token: nil)
-        #expect(third.status == 429)
-        first.close()
-        // The server notices the closed stream at its next write (a heartbeat) or read; allow it a moment.
-        var reopened = 429
-        for _ in 0..<50 where reopened == 429 {
-            try await Task.sleep(for: .milliseconds(100))
-            let connection = try RawConnection(port: directory.port)
-            connection.send("GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
-            reopened = try await connection.statusLine().contains(" 200 ") ? 200 : 429
-            connection.close()
+
+        @Test("a client may hold --max-event-streams event streams; one more gets 429 until one closes")
+        func eventStreams() async throws {
+            let directory = try await LMOSServer.directory(["--max-event-streams", "2", "--limit-loopback"])
+            defer { directory.stop() }
+            let first = try RawConnection(port: directory.port)
+            let second = try RawConnection(port: directory.port)
+            for connection in [first, second] {
+                connection.send("GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+                #expect(try await connection.statusLine().contains(" 200 "))
+            }
+            let third = try await HTTP.head(of: directory.url + "/events", token: nil)
+            #expect(third.status == 429)
+            first.close()
+            // The server notices the closed stream at its next write (a heartbeat) or read; allow it a moment.
+            var reopened = 429
+            for _ in 0..<50 where reopened == 429 {
+                try await Task.sleep(for: .milliseconds(100))
+                let connection = try RawConnection(port: directory.port)
+                connection.send("GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+                reopened = try await connection.statusLine().contains(" 200 ") ? 200 : 429
+                connection.close()
+            }
+            #expect(reopened == 200)
+            second.close()
         }
-        #expect(reopened == 200)
-        second.close()
-    }
 
-    /// A stalled body meets the body timeout (408) when it is shorter than the idle timeout, and the idle timeout
-    /// (connection closed) otherwise.
-    @Test("slow clients: a body that does not arrive gets 408; an idle connection is closed")
-    func slowClients() async throws {
-        let directory = try await LMOSServer.directory(["--body-timeout", "1", "--idle-timeout", "3"])
-        defer { directory.stop() }
-        let slowBody = try RawConnection(port: directory.port)
-        slowBody.send("PUT /things/urn:example:slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/td+json\r\nContent-Length: 500\r\n\r\n{\"title\":")
-        let started = Date()
-        #expect(try await slowBody.statusLine(timeout: 10).contains(" 408 "))
-        #expect(Date().timeIntervalSince(started) < 8)
-        slowBody.close()
+        /// A stalled body meets the body timeout (408) when it is shorter than the idle timeout, and the idle timeout
+        /// (connection closed) otherwise.
+        @Test("slow clients: a body that does not arrive gets 408; an idle connection is closed")
+        func slowClients() async throws {
+            let directory = try await LMOSServer.directory(["--body-timeout", "1", "--idle-timeout", "3"])
+            defer { directory.stop() }
+            let slowBody = try RawConnection(port: directory.port)
+            slowBody.send("PUT /things/urn:example:slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/td+json\r\nContent-Length: 500\r\n\r\n{\"title\":")
+            let started = Date()
+            #expect(try await slowBody.statusLine(timeout: 10).contains(" 408 "))
+            #expect(Date().timeIntervalSince(started) < 8)
+            slowBody.close()
 
-        let idle = try RawConnection(port: directory.port)
-        let opened = Date()
-        #expect(await idle.waitForClose(timeout: 10))
-        #expect(Date().timeIntervalSince(opened) < 8)
-        // Half a request head, then nothing: closed as well.
-        let partial = try RawConnection(port: directory.port)
-        partial.send("GET /things HTTP/1.1\r\nHost: x\r\n")
-        #expect(await partial.waitForClose(timeout: 10))
-        // The directory still answers.
-        #expect(try await HTTP.send(.GET, directory.url + "/things").status == 200)
+            let idle = try RawConnection(port: directory.port)
+            let opened = Date()
+            #expect(await idle.waitForClose(timeout: 10))
+            #expect(Date().timeIntervalSince(opened) < 8)
+            // Half a request head, then nothing: closed as well.
+            let partial = try RawConnection(port: directory.port)
+            partial.send("GET /things HTTP/1.1\r\nHost: x\r\n")
+            #expect(await partial.waitForClose(timeout: 10))
+            // The directory still answers.
+            #expect(try await HTTP.send(.GET, directory.url + "/things").status == 200)
+        }
     }
 }
 

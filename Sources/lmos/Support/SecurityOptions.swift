@@ -65,6 +65,7 @@ struct TokenOptions: ParsableArguments {
 
     func validate() throws {
         if token != nil, clientID != nil { throw ValidationError("give --token or --client-id, not both") }
+        if clientSecret != nil, clientID == nil { throw ValidationError("--client-secret goes with --client-id") }
         if clientID != nil, resolvedSecret == nil {
             throw ValidationError("--client-id needs --client-secret (or LMOS_CLIENT_SECRET)")
         }
@@ -98,20 +99,23 @@ struct TokenOptions: ParsableArguments {
 struct CredentialOptions: ParsableArguments {
     @OptionGroup var tokens: TokenOptions
 
-    @Option(help: "USER:PASSWORD for HTTP Basic.")
+    @Option(help: "USER:PASSWORD for HTTP Basic (default: the LMOS_USER environment variable).")
     var user: String?
 
-    @Option(name: .customLong("api-key"), help: "An API key (sent where the thing's apikey scheme says).")
+    @Option(name: .customLong("api-key"), help: "An API key, sent where the thing's apikey scheme says (default: LMOS_API_KEY).")
     var apiKey: String?
 
     func validate() throws {
-        if let user, !user.contains(":") { throw ValidationError("--user must be USER:PASSWORD") }
+        if let user = resolvedUser, !user.contains(":") { throw ValidationError("--user (or LMOS_USER) must be USER:PASSWORD") }
     }
+
+    /// Secrets can come from the environment, so that they need not appear in the process list or shell history.
+    var resolvedUser: String? { user ?? TokenOptions.environment("LMOS_USER") }
 
     func credentials(httpClient: HTTPClient) -> Credentials {
         var credentials = tokens.credentials(httpClient: httpClient)
-        credentials.apiKey = apiKey
-        if let user, let colon = user.firstIndex(of: ":") {
+        credentials.apiKey = apiKey ?? TokenOptions.environment("LMOS_API_KEY")
+        if let user = resolvedUser, let colon = user.firstIndex(of: ":") {
             credentials.user = String(user[..<colon])
             credentials.password = String(user[user.index(after: colon)...])
         }

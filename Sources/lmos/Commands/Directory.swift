@@ -8,7 +8,6 @@ import LMOSDirectory
 import LMOSDirectoryServer
 import LMOSLocalDiscovery
 import Logging
-import NIOSSL
 import Synchronization
 
 struct Directory: AsyncParsableCommand {
@@ -84,35 +83,18 @@ extension Directory {
         @Option(name: .customLong("advertise-name"), help: "The DNS-SD instance name to advertise.")
         var advertiseName = "LMOS Directory"
 
-        @Option(name: .customLong("tls-cert"), help: "The server certificate chain (PEM): serve https.")
-        var tlsCert: String?
-
-        @Option(name: .customLong("tls-key"), help: "The server certificate's private key (PEM).")
-        var tlsKey: String?
-
-        @Option(name: .customLong("tls-client-ca"), help: "Require client certificates issued by this CA (PEM): mutual TLS.")
-        var tlsClientCA: String?
+        @OptionGroup(title: "TLS") var tls: ServerTLSOptions
 
         @Option(help: "Authentication: none or jwt (bearer JWTs checked against --jwks).")
         var auth = "none"
 
-        @Option(help: "The JWKS with the keys tokens are signed with: a file or an http(s) URL.")
-        var jwks: String?
-
-        @Option(help: "The issuer (iss) tokens must come from.")
-        var issuer: String?
-
-        @Option(help: "The audience (aud) tokens must name.")
-        var audience: String?
+        @OptionGroup(title: "Bearer JWTs (--auth jwt)") var jwt: JWTOptions
 
         @Flag(name: .customLong("public-read"), help: "Reads (list, retrieve, search, events) need no token.")
         var publicRead = false
 
         @Option(name: .customLong("token-url"), help: "The authorization server's token endpoint, declared in the directory's description.")
         var tokenURL: String?
-
-        @Option(name: .customLong("clock-skew"), help: "Seconds of clock difference tolerated for exp and nbf.")
-        var clockSkew = 60.0
 
         @Option(name: .customLong("ca-file"), help: "A CA (PEM) to trust when fetching an https JWKS.")
         var caFile: String?
@@ -137,23 +119,16 @@ extension Directory {
 
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-            guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
-            if tlsClientCA != nil, tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
             switch auth {
             case "none":
-                if jwks != nil || issuer != nil || audience != nil || publicRead || tokenURL != nil {
+                if jwt.isSet || publicRead || tokenURL != nil {
                     throw ValidationError("--jwks, --issuer, --audience, --public-read and --token-url need --auth jwt")
                 }
             case "jwt":
-                guard jwks != nil else { throw ValidationError("--auth jwt needs --jwks FILE|URL") }
-                // Without them any token the identity provider signs, for any service, would be accepted.
-                guard issuer != nil, audience != nil else {
-                    throw ValidationError("--auth jwt needs --issuer and --audience (the tokens meant for this directory)")
-                }
+                try jwt.require(for: "--auth jwt", service: "directory")
             default:
                 throw ValidationError("--auth must be none or jwt, not '\(auth)'")
             }
-            guard clockSkew >= 0, clockSkew <= 600 else { throw ValidationError("--clock-skew must be 0 to 600 seconds") }
             guard rateLimit == 0 || (rateLimit >= 0.001 && rateLimit <= 1_000_000) else {
                 throw ValidationError("--rate-limit must be 0 (no limit) or 0.001 to 1000000 requests per second")
             }
@@ -196,18 +171,10 @@ extension Directory {
                     throw ExitCode(1)
                 }
             }
-            var tls: NIOSSL.TLSConfiguration?
-            if let tlsCert, let tlsKey {
-                do {
-                    tls = try TLSFiles.server(certificateFile: tlsCert, keyFile: tlsKey, clientCAFile: tlsClientCA)
-                } catch {
-                    printError(error.description)
-                    throw ExitCode(2)
-                }
-            }
+            let tls = try self.tls.configuration()
             var jwksClient: HTTPClient?
             var accessControl: DirectoryAccessControl?
-            if auth == "jwt", let jwks {
+            if auth == "jwt" {
                 if let caFile {
                     do {
                         var configuration = HTTPClient.Configuration()
@@ -218,16 +185,13 @@ extension Directory {
                         throw ExitCode(2)
                     }
                 }
-                let keys = JWKSKeySource(location: JWKSLocation(jwks), httpClient: jwksClient ?? .shared)
+                let verifier: BearerTokenVerifier
                 do {
-                    try await keys.load()
+                    verifier = try await jwt.verifier(httpClient: jwksClient ?? .shared)
                 } catch {
                     try? await jwksClient?.shutdown()
-                    printError("--jwks: \(error)")
-                    throw ExitCode(1)
+                    throw error
                 }
-                let verifier = BearerTokenVerifier(
-                    keys: keys, requirements: TokenRequirements(issuer: issuer, audience: audience, clockSkew: clockSkew))
                 accessControl = DirectoryAccessControl(verifier: verifier, publicRead: publicRead, tokenURL: tokenURL)
             }
             let directory = ThingDirectory(

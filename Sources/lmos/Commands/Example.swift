@@ -1,8 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
 import LMOSAuth
-import LMOSTLS
-import NIOSSL
 import KRPC
 import LMOSAgent
 import LMOSBindings
@@ -76,14 +74,7 @@ struct ExampleAgent: AsyncParsableCommand {
     @Option(name: .customLong("mqtt-ca-file"), help: "For an mqtts:// broker: the CA (PEM) to verify it with instead of the system's.")
     var mqttCAFile: String?
 
-    @Option(name: .customLong("tls-cert"), help: "The server certificate chain (PEM): serve https and wss.")
-    var tlsCert: String?
-
-    @Option(name: .customLong("tls-key"), help: "The server certificate's private key (PEM).")
-    var tlsKey: String?
-
-    @Option(name: .customLong("tls-client-ca"), help: "Require client certificates issued by this CA (PEM): mutual TLS.")
-    var tlsClientCA: String?
+    @OptionGroup(title: "TLS") var tls: ServerTLSOptions
 
     @Option(help: "The security the agent declares and enforces: nosec, basic, bearer, apikey or oauth2.")
     var auth = "nosec"
@@ -94,14 +85,7 @@ struct ExampleAgent: AsyncParsableCommand {
     @Option(name: .customLong("api-key-name"), help: "apikey: the header that carries the key.")
     var apiKeyName = "X-API-Key"
 
-    @Option(help: "oauth2: the JWKS with the keys tokens are signed with (a file or an http(s) URL).")
-    var jwks: String?
-
-    @Option(help: "oauth2: the issuer (iss) tokens must come from.")
-    var issuer: String?
-
-    @Option(help: "oauth2: the audience (aud) tokens must name.")
-    var audience: String?
+    @OptionGroup(title: "Bearer JWTs (--auth oauth2)") var jwt: JWTOptions
 
     @Option(name: .customLong("auth-token-url"), help: "oauth2: the token endpoint the description names (client-credentials flow).")
     var authTokenURL: String?
@@ -130,11 +114,9 @@ struct ExampleAgent: AsyncParsableCommand {
         if interface != nil, !advertise, !discoverDirectories {
             throw ValidationError("--interface needs --advertise or --discover-directories")
         }
-        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
-        if tlsClientCA != nil, tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
         switch auth {
         case "nosec":
-            guard credential.isEmpty, jwks == nil else { throw ValidationError("--credential and --jwks need --auth") }
+            guard credential.isEmpty else { throw ValidationError("--credential needs --auth") }
         case "basic":
             guard !credential.isEmpty, credential.allSatisfy({ $0.contains(":") }) else {
                 throw ValidationError("--auth basic needs --credential USER:PASSWORD (repeatable)")
@@ -142,10 +124,7 @@ struct ExampleAgent: AsyncParsableCommand {
         case "bearer", "apikey":
             guard !credential.isEmpty else { throw ValidationError("--auth \(auth) needs --credential (repeatable)") }
         case "oauth2":
-            guard jwks != nil else { throw ValidationError("--auth oauth2 needs --jwks FILE|URL") }
-            guard issuer != nil, audience != nil else {
-                throw ValidationError("--auth oauth2 needs --issuer and --audience (the tokens meant for this agent)")
-            }
+            try jwt.require(for: "--auth oauth2", service: "agent")
         default:
             throw ValidationError("--auth must be nosec, basic, bearer, apikey or oauth2, not '\(auth)'")
         }
@@ -153,8 +132,8 @@ struct ExampleAgent: AsyncParsableCommand {
             // The broker's own authentication guards MQTT forms; the agent cannot check credentials there.
             throw ValidationError("--mqtt cannot be combined with --auth: secure the broker (users, TLS) and expose the agent there without --auth")
         }
-        if auth != "oauth2", issuer != nil || audience != nil || authTokenURL != nil || !authScope.isEmpty {
-            throw ValidationError("--issuer, --audience, --auth-token-url and --auth-scope go with --auth oauth2")
+        if auth != "oauth2", jwt.isSet || authTokenURL != nil || !authScope.isEmpty {
+            throw ValidationError("--jwks, --issuer, --audience, --auth-token-url and --auth-scope go with --auth oauth2")
         }
     }
 
@@ -173,15 +152,7 @@ struct ExampleAgent: AsyncParsableCommand {
         case "apikey":
             return .apiKey(Dictionary(credential.enumerated().map { ($1, "key-\($0 + 1)") }, uniquingKeysWith: { a, _ in a }), in: .header, name: apiKeyName)
         case "oauth2":
-            guard let jwks else { return nil }
-            let keys = JWKSKeySource(location: JWKSLocation(jwks), httpClient: httpClient)
-            do {
-                try await keys.load()
-            } catch {
-                printError("--jwks: \(error)")
-                throw ExitCode(1)
-            }
-            let verifier = BearerTokenVerifier(keys: keys, requirements: TokenRequirements(issuer: issuer, audience: audience))
+            let verifier = try await jwt.verifier(httpClient: httpClient)
             return .oauth2(verifier: verifier, tokenURL: authTokenURL, scopes: authScope)
         default:
             return nil
@@ -204,15 +175,7 @@ struct ExampleAgent: AsyncParsableCommand {
             let loopback = bootstrap.allSatisfy { $0.address >> 24 == 127 }
             publishing = DHTPublishing(bootstrap: bootstrap, key: keyPair, host: loopback ? "127.0.0.1" : "0.0.0.0")
         }
-        var tls: NIOSSL.TLSConfiguration?
-        if let tlsCert, let tlsKey {
-            do {
-                tls = try TLSFiles.server(certificateFile: tlsCert, keyFile: tlsKey, clientCAFile: tlsClientCA)
-            } catch {
-                printError(error.description)
-                throw ExitCode(2)
-            }
-        }
+        let tls = try self.tls.configuration()
         let httpClient = ProcessClients.keep(try clientTLS.httpClient())
         let server = AgentServer(
             agents: [agent],

@@ -134,3 +134,75 @@ struct DirectoryCredentialOptions: ParsableArguments {
 
     func credentials(httpClient: HTTPClient) -> Credentials { tokens.credentials(httpClient: httpClient) }
 }
+
+/// TLS options of commands that serve (the directory, an agent).
+struct ServerTLSOptions: ParsableArguments {
+    @Option(name: .customLong("tls-cert"), help: "The server certificate chain (PEM): serve https (and wss).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "The server certificate's private key (PEM).")
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-client-ca"), help: "Require client certificates issued by this CA (PEM): mutual TLS.")
+    var tlsClientCA: String?
+
+    func validate() throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsClientCA != nil, tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
+    }
+
+    /// The server's TLS settings, or nil for plain HTTP; a bad file exits 2 with its reason.
+    func configuration() throws -> TLSConfiguration? {
+        guard let tlsCert, let tlsKey else { return nil }
+        do {
+            return try TLSFiles.server(certificateFile: tlsCert, keyFile: tlsKey, clientCAFile: tlsClientCA)
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// The bearer JWT options of commands that check tokens: the JWKS and what tokens must say.
+struct JWTOptions: ParsableArguments {
+    @Option(help: "The JWKS with the keys tokens are signed with: a file or an https URL.")
+    var jwks: String?
+
+    @Option(help: "The issuer (iss) tokens must come from.")
+    var issuer: String?
+
+    @Option(help: "The audience (aud) tokens must name.")
+    var audience: String?
+
+    @Option(name: .customLong("clock-skew"), help: "Seconds of clock difference tolerated for exp and nbf.")
+    var clockSkew = 60.0
+
+    func validate() throws {
+        guard clockSkew >= 0, clockSkew <= 600 else { throw ValidationError("--clock-skew must be 0 to 600 seconds") }
+    }
+
+    /// Whether any of the options was given.
+    var isSet: Bool { jwks != nil || issuer != nil || audience != nil }
+
+    /// Checks that everything needed is there for `flag` (e.g. `--auth jwt`), whose tokens are meant for `service`.
+    func require(for flag: String, service: String) throws {
+        guard jwks != nil else { throw ValidationError("\(flag) needs --jwks FILE|URL") }
+        // Without them any token the identity provider signs, for any of its services, would be accepted.
+        guard issuer != nil, audience != nil else {
+            throw ValidationError("\(flag) needs --issuer and --audience (the tokens meant for this \(service))")
+        }
+    }
+
+    /// The verifier, its JWKS loaded now (fetched with `httpClient`); a JWKS that cannot be loaded exits 1.
+    func verifier(httpClient: HTTPClient) async throws -> BearerTokenVerifier {
+        let keys = JWKSKeySource(location: JWKSLocation(jwks ?? ""), httpClient: httpClient)
+        do {
+            try await keys.load()
+        } catch {
+            printError("--jwks: \(error)")
+            throw ExitCode(1)
+        }
+        return BearerTokenVerifier(
+            keys: keys, requirements: TokenRequirements(issuer: issuer, audience: audience, clockSkew: clockSkew))
+    }
+}

@@ -38,10 +38,10 @@ public struct DirectoryResponder: HTTPResponder {
         var response: Response
         do {
             if let wait = limits.admit(context.clientKey) {
-                let seconds = max(1, Int(wait.rounded(.up)))
+                let seconds = Int(min(max(wait.rounded(.up), 1), 86_400))
                 throw Problem(
                     .tooManyRequests, "too many requests from \(context.clientKey): try again in \(seconds) s",
-                    headers: [HTTPField.Name("Retry-After")!: "\(seconds)"])
+                    headers: [.retryAfter: "\(seconds)"])
             }
             let call = Call(request: request, client: context.clientKey)
             if request.method == .head {
@@ -201,7 +201,7 @@ public struct DirectoryResponder: HTTPResponder {
         try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask { try await body.collect(upTo: maximum) }
             group.addTask {
-                try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                try await Task.sleep(for: .seconds(min(max(timeout, 0.001), 86_400)))
                 return nil
             }
             defer { group.cancelAll() }

@@ -38,7 +38,7 @@ public struct DirectoryServer: Sendable {
             directory: directory, configuration: configuration, accessControl: accessControl, logger: logger)
         let host = configuration.host
         let http = HTTPServerBuilder.http1(
-            configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000))))
+            configuration: .init(idleTimeout: .milliseconds(Int64(min(max(configuration.idleTimeout, 0.001), 86_400) * 1000))))
         let scheme = tls == nil ? "http" : "https"
         return Application(
             responder: responder,

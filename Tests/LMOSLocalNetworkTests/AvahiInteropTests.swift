@@ -59,15 +59,36 @@ struct AvahiInteropTests {
         _ = try await publisher.line(timeout: 12) { $0.contains("\"registered\"") }
         let mdns = try await MulticastDNS.start(interfaces: .named(["lo"]))
         let advertised = try await mdns.advertise(.wot(name: "Avahi Clash", port: 8143, descriptionPath: "/td"))
-        // Avahi defends its name while we probe; on a machine kept busy by the whole test run its answer can come
-        // after our three probes, and then our responder renames on the conflicting answer (RFC 6762 section 9).
+        // Avahi defends its name while we probe, and we take "Avahi Clash (2)". On a machine kept busy by the whole
+        // test run its answer can come after our three probes; then the conflict is settled after the fact (RFC
+        // 6762 section 9): we rename on its answer, or Avahi renames on our announcement. Either way the two
+        // services must end with different names, which Avahi's own browser checks.
         var name = advertised.name
         let deadline = ContinuousClock.now + .seconds(5)
         while name != "Avahi Clash (2)", ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
             name = await mdns.currentName(of: advertised) ?? name
         }
-        #expect(name == "Avahi Clash (2)")
+        let browser = try AvahiPeer.start(["browse", "--timeout", "6", "_wot._tcp"])
+        var names: [Int: String] = [:]
+        let seen = ContinuousClock.now + .seconds(10)
+        while names.count < 2, ContinuousClock.now < seen {
+            for line in browser.standardOutput.split(separator: "\n") where line.contains("\"resolved\"") {
+                let resolved = ZeroconfInteropTests.json(String(line))
+                if let port = resolved["port"] as? Int, [8142, 8143].contains(port), let seenName = resolved["name"] as? String {
+                    names[port] = seenName
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        browser.terminate()
+        #expect(names[8143] == name, "Avahi sees our service under the name we hold: \(names)")
+        #expect(names.count == 2 && names[8142] != names[8143], "two services, two names: \(names)")
+        if name == "Avahi Clash" {
+            #expect(names[8142]?.hasPrefix("Avahi Clash") == true && names[8142] != "Avahi Clash", "Avahi renamed: \(names)")
+        } else {
+            #expect(name == "Avahi Clash (2)" && names[8142] == "Avahi Clash")
+        }
         await mdns.shutdown()
         publisher.terminate()
     }

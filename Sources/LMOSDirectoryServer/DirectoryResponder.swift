@@ -17,6 +17,8 @@ public struct DirectoryResponder: HTTPResponder {
     let configuration: DirectoryServerConfiguration
     let accessControl: DirectoryAccessControl?
     let limits: ClientLimits
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client.
+    let trustedProxies: Set<String>
     let logger: Logger
 
     public init(
@@ -29,6 +31,7 @@ public struct DirectoryResponder: HTTPResponder {
         self.limits = ClientLimits(
             rate: configuration.requestsPerSecondPerClient, burst: configuration.requestBurstPerClient,
             maximumStreams: configuration.maximumEventStreamsPerClient, exemptLoopback: configuration.limitsExemptLoopback)
+        self.trustedProxies = Set(configuration.trustedProxies.map(DirectoryRequestContext.normalized))
         self.logger = logger
     }
 
@@ -37,13 +40,14 @@ public struct DirectoryResponder: HTTPResponder {
         let path = request.uri.path
         var response: Response
         do {
-            if let wait = limits.admit(context.clientKey) {
+            let client = DirectoryRequestContext.clientKey(context.clientAddress(request, trustedProxies: trustedProxies))
+            if let wait = limits.admit(client) {
                 let seconds = Int(min(max(wait.rounded(.up), 1), 86_400))
                 throw Problem(
-                    .tooManyRequests, "too many requests from \(context.clientKey): try again in \(seconds) s",
+                    .tooManyRequests, "too many requests from \(client): try again in \(seconds) s",
                     headers: [.retryAfter: "\(seconds)"])
             }
-            let call = Call(request: request, client: context.clientKey)
+            let call = Call(request: request, client: client)
             if request.method == .head {
                 response = Self.headResponse(try await route(call, method: .get, path: path))
             } else {

@@ -80,3 +80,10 @@ struct DirectoryCloser: Service {
         await directory.shutdown()
     }
 }
+
+extension DirectoryServer {
+    /// Whether `text` is an IPv4 or IPv6 address (for options that name proxies).
+    public static func isIPAddress(_ text: String) -> Bool {
+        DirectoryRequestContext.isIPAddress(DirectoryRequestContext.normalized(text))
+    }
+}

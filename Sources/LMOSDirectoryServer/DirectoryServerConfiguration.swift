@@ -32,6 +32,9 @@ public struct DirectoryServerConfiguration: Sendable, Hashable {
     /// Whether loopback clients (127.0.0.0/8, ::1: local tools, benchmarks, a reverse proxy on the same host) are
     /// exempt from the per-client limits.
     public var limitsExemptLoopback: Bool
+    /// Addresses of reverse proxies in front of the directory: for requests from them, the client is the address
+    /// their `X-Forwarded-For` names (limits then count real clients, not the proxy).
+    public var trustedProxies: [String]
     /// Seconds a connection may stay idle (no request, or a request's head not complete) before it is closed.
     public var idleTimeout: Double
     /// Seconds a client has to send a request body before 408.
@@ -43,7 +46,7 @@ public struct DirectoryServerConfiguration: Sendable, Hashable {
         heartbeatInterval: Double = 30, maximumJSONPathDescriptions: Int = 20_000,
         jsonPathWorkLimit: Int = 20_000_000, isTLS: Bool = false, requestsPerSecondPerClient: Double? = nil,
         requestBurstPerClient: Double? = nil, maximumEventStreamsPerClient: Int? = 16, limitsExemptLoopback: Bool = true,
-        idleTimeout: Double = 60,
+        trustedProxies: [String] = [], idleTimeout: Double = 60,
         bodyTimeout: Double = 30
     ) {
         self.host = host
@@ -60,6 +63,7 @@ public struct DirectoryServerConfiguration: Sendable, Hashable {
         self.requestBurstPerClient = requestBurstPerClient
         self.maximumEventStreamsPerClient = maximumEventStreamsPerClient
         self.limitsExemptLoopback = limitsExemptLoopback
+        self.trustedProxies = trustedProxies
         self.idleTimeout = idleTimeout
         self.bodyTimeout = bodyTimeout
     }

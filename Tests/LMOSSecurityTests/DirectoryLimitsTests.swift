@@ -34,6 +34,34 @@ extension SecurityEndToEnd {
             #expect(try await HTTP.send(.GET, directory.url + "/things").status == 200)
         }
 
+        @Test("behind a trusted proxy the limits count the clients its X-Forwarded-For names; from others it is ignored")
+        func trustedProxy() async throws {
+            let directory = try await LMOSServer.directory(["--rate-limit", "0.5", "--rate-burst", "2", "--trusted-proxy", "127.0.0.1"])
+            defer { directory.stop() }
+            func get(_ forwarded: String?) async throws -> Int {
+                try await HTTP.send(.GET, directory.url + "/things", headers: forwarded.map { [("X-Forwarded-For", $0)] } ?? []).status
+            }
+            var first: [Int] = []
+            for _ in 0..<5 { first.append(try await get("203.0.113.5")) }
+            #expect(first.prefix(2).allSatisfy { $0 == 200 } && first.contains(429), "\(first)")
+            // Another client behind the same proxy has its own allowance; what the client wrote itself (left of
+            // the proxy's entry) does not count.
+            #expect(try await get("203.0.113.6") == 200)
+            #expect(try await get("198.51.100.1, 203.0.113.7") == 200)
+            #expect(try await get("203.0.113.5, 203.0.113.8") == 200)
+            // The proxy itself (no header) is loopback: exempt.
+            for _ in 0..<5 { #expect(try await get(nil) == 200) }
+            // Without --trusted-proxy the header is ignored: every request is the loopback peer's, exempt.
+            let plain = try await LMOSServer.directory(["--rate-limit", "0.5", "--rate-burst", "2"])
+            defer { plain.stop() }
+            for _ in 0..<5 {
+                let answer = try await HTTP.send(.GET, plain.url + "/things", headers: [("X-Forwarded-For", "203.0.113.5")])
+                #expect(answer.status == 200)
+            }
+            let bad = try await lmos(["directory", "serve", "--trusted-proxy", "proxy.example"])
+            #expect(bad.status == 64 && bad.stderr.contains("--trusted-proxy must be an IP address"), "\(bad.stderr)")
+        }
+
         @Test("loopback clients are exempt unless --limit-loopback")
         func loopbackExempt() async throws {
             let directory = try await LMOSServer.directory(["--rate-limit", "1", "--rate-burst", "1"])

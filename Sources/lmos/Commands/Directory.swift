@@ -111,6 +111,11 @@ extension Directory {
         @Flag(name: .customLong("limit-loopback"), help: "Apply the per-client limits to loopback clients too.")
         var limitLoopback = false
 
+        @Option(
+            name: .customLong("trusted-proxy"),
+            help: "A reverse proxy's address (repeatable): its X-Forwarded-For names the client the limits count.")
+        var trustedProxy: [String] = []
+
         @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle connection is closed.")
         var idleTimeout = 60.0
 
@@ -137,6 +142,9 @@ extension Directory {
             guard maxEventStreams >= 0 else { throw ValidationError("--max-event-streams must be 0 or more") }
             guard (0.1...86_400).contains(idleTimeout), (0.1...86_400).contains(bodyTimeout) else {
                 throw ValidationError("--idle-timeout and --body-timeout must be 0.1 to 86400 seconds")
+            }
+            for address in trustedProxy where !DirectoryServer.isIPAddress(address) {
+                throw ValidationError("--trusted-proxy must be an IP address, not '\(address)'")
             }
             if caFile != nil, auth != "jwt" { throw ValidationError("--ca-file (the CA of an https JWKS) needs --auth jwt") }
             if let maxTTL, !(maxTTL > 0) { throw ValidationError("--max-ttl must be a number of seconds above 0") }
@@ -202,7 +210,8 @@ extension Directory {
                     host: host, port: port, maximumBodySize: maxBodySize, publicURL: publicURL,
                     requestsPerSecondPerClient: rateLimit > 0 ? rateLimit : nil, requestBurstPerClient: rateBurst,
                     maximumEventStreamsPerClient: maxEventStreams > 0 ? maxEventStreams : nil,
-                    limitsExemptLoopback: !limitLoopback, idleTimeout: idleTimeout, bodyTimeout: bodyTimeout),
+                    limitsExemptLoopback: !limitLoopback, trustedProxies: trustedProxy, idleTimeout: idleTimeout,
+                    bodyTimeout: bodyTimeout),
                 tls: tls, accessControl: accessControl,
                 logger: logger)
             let security = accessControl == nil ? "" : ", auth jwt" + (publicRead ? ", public read" : "")

@@ -61,9 +61,10 @@ public actor ClientCredentialsGrant {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
-        let basic = AuthorizationHeader.basic(user: FormEncoding.encode(clientID), password: FormEncoding.encode(clientSecret))
+        // RFC 6749 2.3.1: the id and secret are form-urlencoded before they go into Basic; so are the form's fields.
+        let basic = AuthorizationHeader.basic(user: PercentEncoding.encode(clientID), password: PercentEncoding.encode(clientSecret))
         request.headers.add(name: "Authorization", value: basic.headerValue)
-        request.body = .bytes(ByteBuffer(string: form.map { FormEncoding.encode($0.0) + "=" + FormEncoding.encode($0.1) }.joined(separator: "&")))
+        request.body = .bytes(ByteBuffer(string: form.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }.joined(separator: "&")))
         let bytes: [UInt8]
         let status: Int
         do {
@@ -92,28 +93,4 @@ public actor ClientCredentialsGrant {
 public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// application/x-www-form-urlencoded (as RFC 6749 2.3.1 asks for client ids and secrets in Basic too).
-enum FormEncoding {
-    static func encode(_ text: String) -> String {
-        var output = ""
-        for byte in text.utf8 {
-            switch byte {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "*"):
-                output.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " "):
-                output += "+"
-            default:
-                output += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return output
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
 }

@@ -27,7 +27,6 @@ public actor JWKSKeySource {
 
     struct Loaded: Sendable {
         var keys: [String: KeyInfo]
-        var loadedAt: Double
         var validUntil: Double
     }
 
@@ -189,6 +188,6 @@ public actor JWKSKeySource {
         guard !infos.isEmpty else {
             throw BearerError.keysUnavailable("\(source) holds no usable signature key (RSA, EC P-256 or Ed25519)")
         }
-        return Loaded(keys: infos, loadedAt: loadedAt, validUntil: loadedAt + lifetime)
+        return Loaded(keys: infos, validUntil: loadedAt + lifetime)
     }
 }

@@ -72,11 +72,6 @@ final class ClientLimits: Sendable {
     func isExempt(_ client: String) -> Bool {
         exemptLoopback && (client.hasPrefix("127.") || client == "::1" || client == "local" || client.hasPrefix("::ffff:127."))
     }
-
-    /// Open streams of `client` (for tests and metrics).
-    func openStreams(_ client: String) -> Int {
-        state.withLock { $0.streams[client, default: 0] }
-    }
 }
 
 /// One open event stream; the slot is given back when the last reference goes (the stream ended, or its response
